@@ -1,0 +1,52 @@
+# The two commands a fresh machine needs: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 5000
+STAMP := $(VENV)/.installed
+export FLASK_APP := wsgi
+
+.PHONY: run test bench install clean-db scheduler e2e-deps translations check-workflows
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+instance/.seeded: $(STAMP)
+	mkdir -p instance
+	$(PY) -m flask --app wsgi init-db
+	$(PY) -m flask --app wsgi seed-demo
+	touch instance/.seeded
+
+## Serve the app with demo data on SQLite, and exactly one scheduler beside it.
+run: $(STAMP) instance/.seeded
+	$(PY) -m flask --app wsgi init-db
+	$(PY) -m flask --app wsgi seed-demo
+	$(PY) -m awards.devserver --port $(PORT)
+
+## The whole suite: SQLite unless TEST_DATABASE_URL is set.
+test: $(STAMP)
+	$(PY) -m pytest -q
+
+bench: $(STAMP)
+	@for b in bench/*.py; do \
+	  name=$$(basename $$b .py); [ "$$name" = "__init__" ] && continue; \
+	  echo "== $$name"; $(PY) -m bench.$$name || exit 1; \
+	done
+
+check-workflows: $(STAMP)
+	$(PY) -m flask --app wsgi workflows check
+
+translations: $(STAMP)
+	$(VENV)/bin/pybabel extract -F babel.cfg -o translations/messages.pot .
+	$(VENV)/bin/pybabel update -i translations/messages.pot -d translations
+	$(VENV)/bin/pybabel compile -d translations
+
+clean-db:
+	rm -f instance/awards.db instance/awards.db-wal instance/awards.db-shm instance/.seeded

@@ -1,0 +1,7 @@
+"""Administration: units, users and roles, authorities and signers, award forms, rule sets,
+movements and rounds, workflow definitions. Admin role only; every change audited."""
+from flask import Blueprint
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+from . import routes  # noqa: E402,F401

@@ -1,0 +1,93 @@
+"""Flask commands: init-db, seed-demo, create-user, workflows check."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+import sqlalchemy as sa
+from flask import Flask, current_app
+
+from .db import db
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def alembic_config():
+    from alembic.config import Config as AlembicConfig
+
+    cfg = AlembicConfig(str(ROOT / "alembic.ini"))
+    cfg.set_main_option("script_location", str(ROOT / "migrations"))
+    return cfg
+
+
+def upgrade_database(engine=None) -> None:
+    from alembic import command
+
+    engine = engine or db.engine
+    cfg = alembic_config()
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+
+
+def register_cli(app: Flask) -> None:
+    @app.cli.command("init-db")
+    def init_db() -> None:
+        """Apply the migrations to DATABASE_URL."""
+        upgrade_database()
+        click.echo(f"Cơ sở dữ liệu đã cập nhật: {db.engine.url.render_as_string(hide_password=True)}")
+
+    @app.cli.command("seed-demo")
+    def seed_demo_cmd() -> None:
+        """Load the demo province (idempotent)."""
+        from .demo import DEMO_PASSWORD, demo_logins, seed_demo
+
+        with db.transaction() as s:
+            created = seed_demo(s)
+        click.echo("Đã tạo dữ liệu mẫu tỉnh Ninh Bình." if created else "Dữ liệu mẫu đã có sẵn, không thay đổi.")
+        click.echo(f"Tài khoản mẫu (mật khẩu chung: {DEMO_PASSWORD}):")
+        for username, roles in demo_logins():
+            click.echo(f"  {username:<18} {roles}")
+
+    @app.cli.command("create-user")
+    @click.option("--username", required=True)
+    @click.option("--full-name", required=True)
+    @click.option("--unit", "unit_code", required=True, help="Unit code, e.g. SNV")
+    @click.option("--role", "roles", multiple=True, required=True,
+                  help="ROLE or ROLE:UNITCODE (scope defaults to the user's unit); repeatable")
+    @click.option("--email", default=None)
+    @click.password_option()
+    def create_user_cmd(username, full_name, unit_code, roles, email, password) -> None:
+        """Create a user with roles scoped to units."""
+        from .services.users import UserError, create_user
+
+        with db.transaction() as s:
+            try:
+                user = create_user(s, actor=None, username=username, full_name=full_name, unit_code=unit_code,
+                                   roles=list(roles), email=email, password=password,
+                                   min_length=current_app.config["PASSWORD_MIN_LENGTH"])
+            except UserError as e:
+                raise click.ClickException(str(e)) from None
+        click.echo(f"Đã tạo tài khoản {user.username}.")
+
+    @app.cli.group("workflows")
+    def workflows_group() -> None:
+        """Workflow definitions."""
+
+    @workflows_group.command("check")
+    def workflows_check() -> None:
+        """Validate every definition in workflows/definitions (non-zero exit on any error)."""
+        from workflows.engine import DefinitionError
+
+        from .workflow import load_all
+
+        try:
+            loaded = load_all()
+        except DefinitionError as e:
+            for err in e.errors:
+                click.echo(f"LỖI: {err}", err=True)
+            raise SystemExit(1) from None
+        for wf in loaded.values():
+            click.echo(f"OK  {wf.name}: {len(wf.states)} bước, {len(wf.transitions)} thao tác — {wf.label}")
+
+    _ = sa  # keep the import for commands added by other modules

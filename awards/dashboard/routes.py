@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import render_template
+from flask_login import current_user, login_required
+
+from ..access import unit_in_scope_clause
+from ..db import db
+from ..models import ROLE_LABELS, Dossier, Role, Round, RoundStatus, utcnow
+from ..workflow import get_workflows
+from . import bp
+
+
+def _waiting_by_role(user) -> list[dict]:
+    """For each role of the user: the dossiers in its scope whose current stage that role handles."""
+    workflows = get_workflows()
+    blocks = []
+    for role in sorted(user.role_names(), key=lambda r: list(Role).index(Role(r))):
+        pairs = [(wf.name, s.name) for wf in workflows.values() for s in wf.states.values()
+                 if s.responsible_role == role and not s.final]
+        if not pairs:
+            blocks.append({"role": role, "label": ROLE_LABELS[Role(role)], "rows": [], "total": 0})
+            continue
+        cond = sa.or_(*[sa.and_(Dossier.workflow == w, Dossier.state == s) for w, s in pairs])
+        rows = db.session.execute(
+            sa.select(Dossier.workflow, Dossier.state, sa.func.count(), sa.func.sum(sa.cast(Dossier.overdue, sa.Integer)))
+            .where(cond, unit_in_scope_clause(Dossier.unit_id, user, {role}))
+            .group_by(Dossier.workflow, Dossier.state)
+        ).all()
+        out = [{"workflow": workflows[w].label, "state": workflows[w].state(s).label, "count": c, "overdue": o or 0}
+               for w, s, c, o in rows]
+        blocks.append({"role": role, "label": ROLE_LABELS[Role(role)], "rows": out,
+                       "total": sum(r["count"] for r in out)})
+    return blocks
+
+
+@bp.route("/")
+@login_required
+def index():
+    """Việc cần xử lý: trang chính theo vai trò."""
+    open_rounds = []
+    if current_user.has_role(Role.unit_clerk) or current_user.has_role(Role.unit_head):
+        now = utcnow()
+        open_rounds = db.session.scalars(
+            sa.select(Round).where(Round.status == RoundStatus.open.value, Round.closes_dt > now)
+            .order_by(Round.closes_dt)
+        ).all()
+    return render_template("dashboard/index.html", blocks=_waiting_by_role(current_user),
+                           open_rounds=open_rounds, now=utcnow())

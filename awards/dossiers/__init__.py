@@ -1,0 +1,4 @@
+"""Units prepare and submit nomination dossiers."""
+from flask import Blueprint
+
+bp = Blueprint("dossiers", __name__, url_prefix="/dossiers")

@@ -1,0 +1,4 @@
+"""The award register, recipient history and public certificate verification."""
+from flask import Blueprint
+
+bp = Blueprint("registry", __name__, url_prefix="/registry")

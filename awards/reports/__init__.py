@@ -1,0 +1,4 @@
+"""Reports for movements and rounds, charts, exports."""
+from flask import Blueprint
+
+bp = Blueprint("reports", __name__, url_prefix="/reports")

@@ -1,0 +1,1 @@
+"""Legal rules as code over dated data: money, eligibility, quotas, guards, duplicates."""

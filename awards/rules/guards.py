@@ -1,0 +1,104 @@
+"""The guards the workflow definitions name. Each takes a DossierContext and returns None when
+satisfied or a Vietnamese sentence saying what to fix."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Callable
+
+import sqlalchemy as sa
+
+from ..models import NomineeOutcome, RoundExtension, RoundStatus
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..workflow import DossierContext
+
+Guard = Callable[["DossierContext"], "str | None"]
+
+
+
+def dossier_complete(ctx: "DossierContext") -> str | None:
+    from .checks import completeness_problems
+
+    problems = completeness_problems(ctx.dossier)
+    return " ".join(problems) if problems else None
+
+
+def unit_deadline(ctx: "DossierContext"):
+    ext = ctx.session.scalar(
+        sa.select(RoundExtension).where(
+            RoundExtension.round_id == ctx.dossier.round_id, RoundExtension.unit_id == ctx.dossier.unit_id
+        )
+    )
+    return ext.closes_dt if ext is not None else ctx.dossier.round.closes_dt
+
+
+def window_open(ctx: "DossierContext") -> str | None:
+    rnd = ctx.dossier.round
+    deadline = unit_deadline(ctx)
+    if ctx.now < rnd.opens_dt:
+        return f"Đợt «{rnd.name}» chưa mở nhận hồ sơ."
+    if ctx.now >= deadline:
+        return (
+            f"Đã hết hạn nộp hồ sơ của đợt «{rnd.name}». "
+            "Vui lòng liên hệ Phòng Thi đua - Khen thưởng để được gia hạn."
+        )
+    if rnd.status == RoundStatus.planned.value:
+        return f"Đợt «{rnd.name}» chưa mở nhận hồ sơ."
+    return None
+
+
+def quota_respected(ctx: "DossierContext") -> str | None:
+    from .checks import quota_problems
+
+    problems = quota_problems(ctx.session, ctx.dossier)
+    return " ".join(problems) if problems else None
+
+
+def eligibility_ok(ctx: "DossierContext") -> str | None:
+    from .checks import eligibility_problems
+
+    problems = eligibility_problems(ctx.session, ctx.dossier, ctx.now.date())
+    return " ".join(problems) if problems else None
+
+
+def all_nominees_appraised(ctx: "DossierContext") -> str | None:
+    pending = [n.name for n in ctx.dossier.nominees if n.outcome == NomineeOutcome.pending.value]
+    if pending:
+        return f"Còn {len(pending)} đối tượng chưa có kết quả thẩm định: {', '.join(pending[:5])}" + (
+            "…" if len(pending) > 5 else "."
+        )
+    return None
+
+
+def decision_numbered(ctx: "DossierContext") -> str | None:
+    if not ctx.extra.get("decision_numbered"):
+        return "Quyết định khen thưởng chưa được cấp số."
+    return None
+
+
+def posting_closed(ctx: "DossierContext") -> str | None:
+    closes = ctx.dossier.posting_closes_dt
+    if closes is None:
+        return "Chưa mở thời gian lấy ý kiến công khai."
+    if ctx.now < closes:
+        return f"Thời gian lấy ý kiến công khai chưa kết thúc (đến {closes:%d/%m/%Y})."
+    return None
+
+
+def central_result_recorded(ctx: "DossierContext") -> str | None:
+    if not ctx.extra.get("central_result"):
+        return "Vui lòng nhập số, ngày văn bản kết quả của cấp trên."
+    return None
+
+
+GUARDS: dict[str, Guard] = {
+    "dossier_complete": dossier_complete,
+    "window_open": window_open,
+    "quota_respected": quota_respected,
+    "eligibility_ok": eligibility_ok,
+    "all_nominees_appraised": all_nominees_appraised,
+    "decision_numbered": decision_numbered,
+    "posting_closed": posting_closed,
+    "central_result_recorded": central_result_recorded,
+}
+
+__all__ = ["GUARDS"]

@@ -1,0 +1,72 @@
+"""Jinja filters and globals: Vietnamese number and date formats, local time, the menu per role."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from flask import Flask, current_app
+from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
+
+from .models import ROLE_LABELS, Role
+
+
+def format_number(n) -> str:
+    if n is None:
+        return ""
+    return f"{int(n):,}".replace(",", ".")
+
+
+def local_dt(value: datetime | None, fmt: str = "%d/%m/%Y %H:%M") -> str:
+    if value is None:
+        return ""
+    return value.astimezone(ZoneInfo(current_app.config["TIMEZONE"])).strftime(fmt)
+
+
+def local_date(value: date | datetime | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return local_dt(value, "%d/%m/%Y")
+    return value.strftime("%d/%m/%Y")
+
+
+# (endpoint, label, roles that see it; None = every signed-in user)
+UNIT = {Role.unit_clerk.value, Role.unit_head.value}
+BOARD = {Role.board_specialist.value, Role.board_lead.value}
+COUNCIL = {Role.council_member.value, Role.council_secretary.value}
+MENU = [
+    ("dashboard.index", "Việc cần xử lý", None),
+    ("dossiers.index", "Hồ sơ đề nghị", UNIT | {Role.admin.value}),
+    ("review.queue", "Thẩm định", BOARD | {Role.admin.value}),
+    ("council.index", "Hội đồng", COUNCIL | BOARD | {Role.admin.value}),
+    ("decisions.index", "Quyết định", BOARD | {Role.signer.value, Role.clerk.value, Role.admin.value}),
+    ("registry.search", "Sổ khen thưởng", None),
+    ("reports.index", "Báo cáo", BOARD | {Role.signer.value, Role.admin.value}),
+    ("admin.index", "Quản trị", {Role.admin.value}),
+]
+
+
+def menu_for(user) -> list[tuple[str, str]]:
+    if not user.is_authenticated:
+        return []
+    names = user.role_names()
+    items = []
+    for endpoint, label, roles in MENU:
+        if endpoint not in current_app.view_functions:
+            continue
+        if roles is None or names & roles:
+            items.append((endpoint, label))
+    return items
+
+
+def init_templating(app: Flask) -> None:
+    app.jinja_env.filters["vnd"] = format_number
+    app.jinja_env.filters["local_dt"] = local_dt
+    app.jinja_env.filters["local_date"] = local_date
+    app.jinja_env.globals["role_label"] = lambda r: ROLE_LABELS.get(Role(r), r)
+    app.jinja_env.globals["csrf_token"] = generate_csrf
+
+    @app.context_processor
+    def _menu():
+        return {"menu": menu_for(current_user)}

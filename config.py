@@ -72,6 +72,7 @@ class DevelopmentConfig(Config):
 
 
 class TestConfig(Config):
+    __test__ = False  # not a pytest test class
     ENV_NAME = "testing"
     TESTING = True
 

@@ -1,7 +1,7 @@
 """Request-wide security: headers (CSP without inline script), CSRF errors, client address for audit."""
 from __future__ import annotations
 
-from flask import Flask, Response, render_template, request
+from flask import Flask, Response, g, render_template, request
 from flask_wtf.csrf import CSRFError
 
 from .services import audit
@@ -23,6 +23,9 @@ def init_security(app: Flask) -> None:
     @app.before_request
     def _remember_client_ip() -> None:
         audit.current_ip.set(request.remote_addr)
+        # Each request loads its user afresh. (g is new per request in production; a test that
+        # keeps an app context pushed would otherwise carry the last request's user over.)
+        g.pop("_login_user", None)
 
     @app.after_request
     def _headers(resp: Response) -> Response:

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from awards.db import db
 from awards.demo import DEMO_PASSWORD, seed_demo
 from awards.models import (
+    User,
     Attachment, AwardForm, Dossier, Nominee, RecipientKind, Round, Unit, User,
 )
 from awards.documents import vietnamese as vn
@@ -60,7 +61,7 @@ def add_nominee(d: Dossier, *, kind: str = RecipientKind.individual.value, name:
         defaults.update(gender="female", address="Thôn Tập Ninh, xã Gia Viễn", contribution_value=50_000_000)
     defaults.update(kw)
     n = Nominee(dossier=d, kind=kind, name=name, canonical_name=vn.canonical_name(name), name_key=vn.fold(name),
-                award_form_id=d.award_form_id, position=len(d.nominees), **defaults)
+                award_form=d.award_form, position=len(d.nominees), **defaults)
     d.nominees.append(n)
     db.session.flush()
     return n

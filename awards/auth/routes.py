@@ -114,7 +114,7 @@ def password():
                 flash(p, "danger")
         else:
             db.session.commit()
-            login_user(current_user, fresh=True)
+            login_user(current_user._get_current_object(), fresh=True)
             mark_fresh()
             flash("Đã đổi mật khẩu. Các phiên đăng nhập khác đã kết thúc.", "success")
             return redirect(url_for("dashboard.index"))

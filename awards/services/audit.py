@@ -12,7 +12,14 @@ from ..models import AuditEvent, User
 current_ip: ContextVar[str | None] = ContextVar("current_ip", default=None)
 
 
+def _unwrap(obj: Any) -> Any:
+    """Accept proxies such as flask_login.current_user."""
+    getter = getattr(obj, "_get_current_object", None)
+    return getter() if getter is not None else obj
+
+
 def object_ref(obj: Any) -> tuple[str | None, int | None]:
+    obj = _unwrap(obj)
     if obj is None:
         return None, None
     return type(obj).__tablename__, getattr(obj, "id", None)
@@ -32,6 +39,9 @@ def record(
     unit_id: int | None = None,
 ) -> AuditEvent:
     """Add one audit event to ``session`` (same transaction as the change it records)."""
+    actor, obj = _unwrap(actor), _unwrap(obj)
+    if actor is not None and not getattr(actor, "is_authenticated", True):
+        actor = None
     otype, oid = object_ref(obj)
     if unit_id is None and obj is not None:
         unit_id = getattr(obj, "unit_id", None)

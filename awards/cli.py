@@ -90,4 +90,35 @@ def register_cli(app: Flask) -> None:
         for wf in loaded.values():
             click.echo(f"OK  {wf.name}: {len(wf.states)} bước, {len(wf.transitions)} thao tác — {wf.label}")
 
+    @app.cli.command("backup")
+    @click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+                  help="Output file (default: backups/awards-<UTC time>.db|.dump)")
+    def backup_cmd(out: Path | None) -> None:
+        """Back up the database (SQLite online backup, or pg_dump for PostgreSQL)."""
+        from .backup import BackupError, backup, default_name
+
+        url = current_app.config["DATABASE_URL"]
+        out = out or ROOT / "backups" / default_name(url)
+        try:
+            backup(url, out)
+        except BackupError as e:
+            raise click.ClickException(str(e)) from None
+        click.echo(f"Đã sao lưu vào {out} ({out.stat().st_size:,} byte).")
+
+    @app.cli.command("restore")
+    @click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+    @click.option("--yes", is_flag=True, help="Do not ask for confirmation")
+    def restore_cmd(source: Path, yes: bool) -> None:
+        """Replace the database with a backup (stop the web and scheduler processes first)."""
+        from .backup import BackupError, restore
+
+        if not yes:
+            click.confirm("Toàn bộ dữ liệu hiện tại sẽ bị thay thế. Tiếp tục?", abort=True)
+        db.engine.dispose()
+        try:
+            restore(current_app.config["DATABASE_URL"], source)
+        except BackupError as e:
+            raise click.ClickException(str(e)) from None
+        click.echo(f"Đã phục hồi từ {source}.")
+
     _ = sa  # keep the import for commands added by other modules

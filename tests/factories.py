@@ -1,7 +1,7 @@
 """Builders for test data (CTFd's gen_* style) on top of the demo province."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date  # noqa: F401  (re-exported for tests)
 from typing import Any
 
 import sqlalchemy as sa

@@ -29,6 +29,8 @@ class Config:
         self.BABEL_DEFAULT_LOCALE = "vi"
         self.BABEL_DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
         self.LANGUAGES = ("vi", "en")
+        # Message ids are the Vietnamese texts; translations/en holds the English catalogue.
+        self.BABEL_TRANSLATION_DIRECTORIES = str(ROOT / "translations")
         self.TIMEZONE = env.get("AWARDS_TIMEZONE", "Asia/Ho_Chi_Minh")
         # Sessions and cookies (ASVS V3): strong protection, short remember-me.
         self.SESSION_PROTECTION = "strong"

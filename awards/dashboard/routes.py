@@ -47,3 +47,10 @@ def index():
         ).all()
     return render_template("dashboard/index.html", blocks=_waiting_by_role(current_user),
                            open_rounds=open_rounds, now=utcnow())
+
+
+@bp.route("/healthz")
+def health():
+    """Load-balancer health check: the database answers."""
+    db.session.execute(sa.text("SELECT 1"))
+    return {"status": "ok"}

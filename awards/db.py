@@ -9,6 +9,7 @@ Each request, job or CLI command is one transaction; its caller commits. Service
 from __future__ import annotations
 
 import contextlib
+import threading
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -17,7 +18,7 @@ from flask import Flask, current_app, g
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
-from sqlalchemy.pool import StaticPool
+from sqlalchemy.pool import NullPool, StaticPool
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -26,6 +27,9 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+SQLITE_LOCK_TIMEOUT = 60  # seconds a writer waits for the others in this process
 
 
 class Base(DeclarativeBase):
@@ -52,6 +56,10 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
         kwargs: dict[str, Any] = {"connect_args": {"check_same_thread": False, "timeout": 30}}
         if u.database in (None, "", ":memory:"):
             kwargs["poolclass"] = StaticPool
+        else:
+            # Connections to a file are cheap; waiting happens on SQLite's write lock (busy_timeout),
+            # not on a pool that would time out under a deadline spike.
+            kwargs["poolclass"] = NullPool
         engine = sa.create_engine(url, echo=echo, **kwargs)
         _configure_sqlite(engine)
         return engine
@@ -65,16 +73,36 @@ def _configure_sqlite(engine: Engine) -> None:
         dbapi_conn.isolation_level = None
         cur = dbapi_conn.cursor()
         cur.execute("PRAGMA journal_mode=WAL")
-        cur.execute("PRAGMA busy_timeout=10000")
+        cur.execute("PRAGMA busy_timeout=30000")
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute("PRAGMA synchronous=NORMAL")
         cur.close()
 
+    # Within one process, writers queue on a lock and are handed over at once; SQLite's own busy
+    # handler polls with growing sleeps, which starves writers under a deadline spike. Across
+    # processes, BEGIN IMMEDIATE + busy_timeout still serialise them.
+    writer = threading.RLock()
+
     @event.listens_for(engine, "begin")
     def _on_begin(conn):
-        # Take the write lock at the start: a deferred transaction that later writes fails
-        # with "database is locked" without waiting when another writer is active.
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        if not writer.acquire(timeout=SQLITE_LOCK_TIMEOUT):
+            raise sa.exc.OperationalError("BEGIN IMMEDIATE", (), TimeoutError("database is busy"))
+        conn.info["awards_writer"] = True
+        try:
+            # Take the write lock at the start: a deferred transaction that later writes fails
+            # with "database is locked" without waiting when another writer is active.
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        except BaseException:
+            conn.info.pop("awards_writer", None)
+            writer.release()
+            raise
+
+    def _release(conn):
+        if conn.info.pop("awards_writer", False):
+            writer.release()
+
+    event.listen(engine, "commit", _release)
+    event.listen(engine, "rollback", _release)
 
 
 def is_sqlite(engine_or_session: Engine | Session | None = None) -> bool:

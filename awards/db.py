@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -85,6 +86,15 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn):
+        if sqlite_read_only.get():
+            # A read: WAL lets it run beside the writer; query_only makes an unplanned write fail
+            # loudly instead of racing for a lock upgrade (see ensure_write_transaction).
+            conn.exec_driver_sql("PRAGMA query_only=1")
+            conn.exec_driver_sql("BEGIN")
+            conn.info["awards_reader"] = True
+            return
+        conn.info.pop("awards_reader", None)
+        conn.exec_driver_sql("PRAGMA query_only=0")
         if not writer.acquire(timeout=SQLITE_LOCK_TIMEOUT):
             raise sa.exc.OperationalError("BEGIN IMMEDIATE", (), TimeoutError("database is busy"))
         conn.info["awards_writer"] = True
@@ -103,6 +113,26 @@ def _configure_sqlite(engine: Engine) -> None:
 
     event.listen(engine, "commit", _release)
     event.listen(engine, "rollback", _release)
+
+
+# Set by the web layer for safe (GET/HEAD) requests: their SQLite transactions are readers.
+sqlite_read_only: ContextVar[bool] = ContextVar("sqlite_read_only", default=False)
+
+
+def ensure_write_transaction(session: Session) -> None:
+    """Make the session's next work a write transaction (SQLite: BEGIN IMMEDIATE).
+
+    A safe request that must write (an audited download, a denied access) ends its read
+    transaction, which holds no changes, and continues as a writer. No-op on PostgreSQL."""
+    if not sqlite_read_only.get():
+        return
+    sqlite_read_only.set(False)
+    if session.in_transaction():
+        conn = session.connection()
+        if conn.info.get("awards_reader"):
+            if session.new or session.dirty or session.deleted:
+                raise RuntimeError("a read transaction holds changes; write in a POST request")
+            session.commit()
 
 
 def is_sqlite(engine_or_session: Engine | Session | None = None) -> bool:

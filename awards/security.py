@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Flask, Response, g, render_template, request
 from flask_wtf.csrf import CSRFError
 
+from .db import sqlite_read_only
 from .services import audit
 from .services.passwords import configure_hasher
 
@@ -23,9 +24,24 @@ def init_security(app: Flask) -> None:
     @app.before_request
     def _remember_client_ip() -> None:
         audit.current_ip.set(request.remote_addr)
+        g._read_only_token = sqlite_read_only.set(request.method in ("GET", "HEAD", "OPTIONS"))
         # Each request loads its user afresh. (g is new per request in production; a test that
         # keeps an app context pushed would otherwise carry the last request's user over.)
         g.pop("_login_user", None)
+
+    @app.teardown_request
+    def _end_read_only(_exc) -> None:
+        # A request's transaction ends with the request (what it did not commit is dropped), so
+        # the next request starts its own reader or writer transaction.
+        sess = g.get("_awards_session")
+        if sess is not None and sess.in_transaction():
+            sess.rollback()
+        token = g.pop("_read_only_token", None)
+        if token is not None:
+            try:
+                sqlite_read_only.reset(token)
+            except ValueError:  # set in another context (a streamed response); just clear it
+                sqlite_read_only.set(False)
 
     @app.after_request
     def _headers(resp: Response) -> Response:

@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from ..db import ensure_write_transaction
 from ..models import AuditEvent, User
 
 # Set by the web layer for each request; jobs and CLI commands leave it empty.
@@ -40,6 +41,7 @@ def record(
 ) -> AuditEvent:
     """Add one audit event to ``session`` (same transaction as the change it records)."""
     actor, obj = _unwrap(actor), _unwrap(obj)
+    ensure_write_transaction(session)
     if actor is not None and not getattr(actor, "is_authenticated", True):
         actor = None
     otype, oid = object_ref(obj)

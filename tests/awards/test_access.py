@@ -46,8 +46,7 @@ def world(app, ctx):
 
 def _fill(rule: Rule, ids: dict[str, int]) -> str | None:
     values = {}
-    for arg in rule.arguments:
-        conv = rule._converters[arg]
+    for arg, conv in rule._converters.items():
         if type(conv).__name__ in ("IntegerConverter", "NumberConverter"):
             key = next((k for k in ids if k in arg), "dossier")
             values[arg] = ids[key]
@@ -60,7 +59,7 @@ def _fill(rule: Rule, ids: dict[str, int]) -> str | None:
 
 
 def _has_int_arg(rule: Rule) -> bool:
-    return any(type(rule._converters[a]).__name__ == "IntegerConverter" for a in rule.arguments)
+    return any(type(c).__name__ == "IntegerConverter" for c in rule._converters.values())
 
 
 def test_anonymous_users_are_sent_to_login(app, world):

@@ -25,6 +25,8 @@ def create_unit(session: Session, *, actor: User | None, code: str, name: str, k
         raise UnitError(f"Mã đơn vị «{code}» đã được dùng; vui lòng chọn mã khác.")
     if parent is not None and parent.valid_to is not None:
         raise UnitError(f"Đơn vị cấp trên «{parent.name}» đã ngừng hoạt động.")
+    if valid_from is None:
+        raise UnitError("Vui lòng nhập ngày bắt đầu hoạt động của đơn vị.")
     unit = Unit(code=code, name=name, kind=kind, parent=parent, valid_from=valid_from,
                 short_name=short_name, address=address, head_title=head_title, path="/")
     session.add(unit)
@@ -36,14 +38,32 @@ def create_unit(session: Session, *, actor: User | None, code: str, name: str, k
     return unit
 
 
+def check_move(unit: Unit, new_parent: Unit | None) -> None:
+    """Raise UnitError when ``unit`` may not be placed under ``new_parent`` (checked before any change)."""
+    if new_parent is None:
+        return
+    if new_parent.id == unit.id or new_parent.path.startswith(unit.path):
+        raise UnitError(
+            f"Không thể chuyển «{unit.name}» vào «{new_parent.name}»: đơn vị không thể nằm dưới chính nó "
+            "hoặc dưới một đơn vị trực thuộc của nó."
+        )
+    if new_parent.valid_to is not None and new_parent.id != unit.parent_id:
+        raise UnitError(f"Đơn vị cấp trên «{new_parent.name}» đã ngừng hoạt động; hãy chọn đơn vị khác.")
+
+
 def update_unit(session: Session, unit: Unit, *, actor: User | None, parent: Unit | None, **fields) -> Unit:
-    changes = audit.diff(unit, list(fields), fields)
     if "code" in fields and fields["code"] != unit.code:
         if session.scalar(sa.select(Unit.id).where(Unit.code == fields["code"], Unit.id != unit.id)) is not None:
             raise UnitError(f"Mã đơn vị «{fields['code']}» đã được dùng; vui lòng chọn mã khác.")
+    parent_changes = (parent.id if parent else None) != unit.parent_id
+    if parent_changes:
+        check_move(unit, parent)
+    if "valid_from" in fields and unit.valid_to is not None and fields["valid_from"] > unit.valid_to:
+        raise UnitError("Ngày bắt đầu hoạt động không được sau ngày ngừng hoạt động của đơn vị.")
+    changes = audit.diff(unit, list(fields), fields)
     for k, v in fields.items():
         setattr(unit, k, v)
-    if (parent.id if parent else None) != unit.parent_id:
+    if parent_changes:
         move_unit(session, unit, parent, actor=actor)
     if changes:
         audit.record(session, "unit.update", actor=actor, obj=unit, unit_id=unit.id, details=changes)
@@ -52,11 +72,7 @@ def update_unit(session: Session, unit: Unit, *, actor: User | None, parent: Uni
 
 
 def move_unit(session: Session, unit: Unit, new_parent: Unit | None, *, actor: User | None) -> None:
-    if new_parent is not None and new_parent.path.startswith(unit.path):
-        raise UnitError(
-            f"Không thể chuyển «{unit.name}» vào «{new_parent.name}»: đơn vị không thể nằm dưới chính nó "
-            "hoặc dưới một đơn vị trực thuộc của nó."
-        )
+    check_move(unit, new_parent)
     old_path = unit.path
     old_parent_id = unit.parent_id
     unit.parent = new_parent
@@ -105,3 +121,31 @@ def merge_unit(session: Session, unit: Unit, successor: Unit, *, actor: User | N
     audit.record(session, "unit.merge", actor=actor, obj=unit, unit_id=unit.id,
                  details={"successor_id": successor.id, "users_moved": len(moved_users)})
     session.flush()
+
+
+def unit_tree(session: Session) -> list[Unit]:
+    """Every unit in one query, in tree order (parents before children, siblings by name)."""
+    units = session.scalars(sa.select(Unit)).all()
+    children: dict[int | None, list[Unit]] = {}
+    for u in units:
+        children.setdefault(u.parent_id, []).append(u)
+    for kids in children.values():
+        kids.sort(key=lambda u: (u.valid_to is not None, u.name))
+    out: list[Unit] = []
+
+    def walk(parent_id: int | None) -> None:
+        for u in children.get(parent_id, []):
+            out.append(u)
+            walk(u.id)
+
+    walk(None)
+    return out
+
+
+def unit_choices(session: Session, *, include_retired: bool = False) -> list[tuple[int, str]]:
+    """(id, indented name) pairs in tree order, for select boxes."""
+    return [
+        (u.id, "\u00a0\u00a0" * u.depth + u.name + (" (đã ngừng)" if u.valid_to else ""))
+        for u in unit_tree(session)
+        if include_retired or u.valid_to is None
+    ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from ..models import Role, RoleAssignment, Unit, User
+from ..models import Role, RoleAssignment, Unit, User, utcnow
 from . import audit
 from .passwords import hash_password, password_problems
 
@@ -49,3 +49,68 @@ def create_user(session: Session, *, actor: User | None, username: str, full_nam
     audit.record(session, "user.create", actor=actor, obj=user, unit_id=unit.id,
                  details={"username": username, "roles": roles})
     return user
+
+
+EDITABLE_FIELDS = ("full_name", "email", "position", "unit_id", "active")
+
+
+def update_user(session: Session, user: User, *, actor: User | None, full_name: str, email: str | None,
+                position: str | None, unit: Unit, active: bool) -> User:
+    """Edit a user's name, e-mail, position, unit and active flag. Deactivating ends its sessions."""
+    if actor is not None and actor.id == user.id and not active:
+        raise UserError("Bạn không thể tự khóa tài khoản của chính mình.")
+    if unit.valid_to is not None and unit.id != user.unit_id:
+        raise UserError(f"Đơn vị «{unit.name}» đã ngừng hoạt động; hãy chọn đơn vị khác.")
+    values = {"full_name": full_name, "email": email, "position": position, "unit_id": unit.id, "active": active}
+    changes = audit.diff(user, list(EDITABLE_FIELDS), values)
+    if not changes:
+        return user
+    was_active = user.active
+    user.full_name, user.email, user.position, user.active = full_name, email, position, active
+    user.unit = unit
+    if was_active and not active:
+        user.session_version += 1
+    audit.record(session, "user.update", actor=actor, obj=user, unit_id=unit.id, details=changes)
+    session.flush()
+    return user
+
+
+def assign_role(session: Session, user: User, *, actor: User | None, role: str, scope: Unit) -> RoleAssignment:
+    if role not in Role.values():
+        raise UserError(f"Vai trò «{role}» không tồn tại.")
+    if scope.valid_to is not None:
+        raise UserError(f"Đơn vị «{scope.name}» đã ngừng hoạt động; không thể dùng làm phạm vi.")
+    if any(r.role == role and r.scope_unit_id == scope.id for r in user.roles):
+        raise UserError(f"Người dùng đã có vai trò này với phạm vi «{scope.name}».")
+    ra = RoleAssignment(role=role, scope_unit=scope)
+    user.roles.append(ra)
+    session.flush()
+    audit.record(session, "user.role_add", actor=actor, obj=user, unit_id=user.unit_id,
+                 details={"role": role, "scope_unit_id": scope.id})
+    return ra
+
+
+def remove_role(session: Session, user: User, assignment: RoleAssignment, *, actor: User | None) -> None:
+    if assignment.user_id != user.id:
+        raise UserError("Vai trò này không thuộc người dùng đã chọn.")
+    if actor is not None and actor.id == user.id and assignment.role == Role.admin.value \
+            and sum(r.role == Role.admin.value for r in user.roles) == 1:
+        raise UserError("Bạn không thể tự gỡ vai trò quản trị cuối cùng của chính mình.")
+    details = {"role": assignment.role, "scope_unit_id": assignment.scope_unit_id}
+    user.roles.remove(assignment)
+    # A change of rights ends the user's open sessions, so they log in again with the new rights.
+    user.session_version += 1
+    audit.record(session, "user.role_remove", actor=actor, obj=user, unit_id=user.unit_id, details=details)
+    session.flush()
+
+
+def reset_password(session: Session, user: User, *, actor: User | None, password: str, min_length: int) -> None:
+    """Set a new password; the user's open sessions end (session_version is bumped)."""
+    problems = password_problems(password, min_length=min_length, username=user.username)
+    if problems:
+        raise UserError(" ".join(problems))
+    user.password_hash = hash_password(password)
+    user.password_changed_dt = utcnow()
+    user.session_version += 1
+    audit.record(session, "user.password_reset", actor=actor, obj=user, unit_id=user.unit_id)
+    session.flush()

@@ -1,0 +1,563 @@
+"""Administration forms. Text input is stripped and NFC-normalised (``clean``); every length limit
+matches its column; every message is Vietnamese and says what to fix."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date, datetime, timezone
+from decimal import Decimal, InvalidOperation
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    Field,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    PasswordField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import EqualTo, Length, NumberRange, Optional, Regexp, StopValidation, ValidationError
+from wtforms.widgets import CheckboxInput, DateInput, DateTimeLocalInput, ListWidget, NumberInput, TextInput
+
+from ..models import (
+    RECIPIENT_KIND_LABELS,
+    ROLE_LABELS,
+    ROUND_KIND_LABELS,
+    UNIT_KIND_LABELS,
+    CalendarDayKind,
+    RecipientKind,
+    Role,
+    RoundKind,
+)
+from ..models.movements import ROUND_STATUS_LABELS, RoundStatus
+
+# -- filters and validators ------------------------------------------------------------------------
+
+
+def clean(value):
+    """Strip and NFC-normalise text input (Vietnamese typed with combining marks becomes precomposed)."""
+    if isinstance(value, str):
+        return unicodedata.normalize("NFC", value.replace("\r\n", "\n")).strip()
+    return value
+
+
+def clean_or_none(value):
+    value = clean(value)
+    return value or None
+
+
+def nfc(value: str | None) -> str | None:
+    """For values coming from outside a form field (e.g. the quota table)."""
+    return clean(value) if value is not None else None
+
+
+class Required:
+    """Like DataRequired, but keeps a parse error (bad date, bad number) as the only message."""
+
+    field_flags = {"required": True}
+
+    def __init__(self, message: str):
+        self.message = message
+
+    def __call__(self, form, field):
+        if field.process_errors:
+            raise StopValidation()
+        if field.data is None or (isinstance(field.data, str) and not field.data) or field.data == []:
+            field.errors[:] = []
+            raise StopValidation(self.message)
+
+
+def Max(n: int) -> Length:  # noqa: N802 - reads like a validator class
+    return Length(max=n, message=f"Tối đa {n} ký tự (hiện có %(length)d ký tự); vui lòng rút gọn.")
+
+
+# -- fields with Vietnamese parse errors -----------------------------------------------------------
+
+
+class DateVNField(Field):
+    """A date typed as YYYY-MM-DD (the browser's date input) or DD/MM/YYYY. 31/02 is refused."""
+
+    widget = DateInput()
+    FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        return self.data.isoformat() if isinstance(self.data, date) else ""
+
+    def process_formdata(self, valuelist):
+        self.data = None
+        text = (valuelist[0] if valuelist else "") or ""
+        text = text.strip()
+        if not text:
+            return
+        for fmt in self.FORMATS:
+            try:
+                self.data = datetime.strptime(text, fmt).date()
+                return
+            except ValueError:
+                continue
+        raise ValueError(f"Ngày «{text}» không hợp lệ hoặc không tồn tại; nhập ngày có thật, dạng ngày/tháng/năm.")
+
+
+class LocalDateTimeField(Field):
+    """A local time in the office's time zone (Asia/Ho_Chi_Minh); ``data`` is an aware UTC datetime."""
+
+    widget = DateTimeLocalInput()
+    FORMATS = ("%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M")
+
+    @staticmethod
+    def _zone() -> ZoneInfo:
+        return ZoneInfo(current_app.config["TIMEZONE"])
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        if isinstance(self.data, datetime):
+            return self.data.astimezone(self._zone()).strftime("%Y-%m-%dT%H:%M")
+        return ""
+
+    def process_formdata(self, valuelist):
+        self.data = None
+        text = ((valuelist[0] if valuelist else "") or "").strip()
+        if not text:
+            return
+        for fmt in self.FORMATS:
+            try:
+                naive = datetime.strptime(text, fmt)
+            except ValueError:
+                continue
+            self.data = naive.replace(tzinfo=self._zone()).astimezone(timezone.utc)
+            return
+        raise ValueError(f"Thời điểm «{text}» không hợp lệ; nhập ngày có thật và giờ:phút.")
+
+
+class IntVNField(Field):
+    widget = NumberInput()
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        return str(self.data) if self.data is not None else ""
+
+    def process_formdata(self, valuelist):
+        self.data = None
+        text = ((valuelist[0] if valuelist else "") or "").strip().replace(".", "").replace(" ", "")
+        if not text:
+            return
+        try:
+            self.data = int(text)
+        except ValueError:
+            raise ValueError("Vui lòng nhập một số nguyên (chỉ gồm chữ số).") from None
+
+
+class DecimalVNField(Field):
+    """A decimal number; a comma is accepted as the decimal mark (1,5)."""
+
+    widget = TextInput()
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        if self.data is None:
+            return ""
+        return format(Decimal(self.data).normalize(), "f")
+
+    def process_formdata(self, valuelist):
+        self.data = None
+        text = ((valuelist[0] if valuelist else "") or "").strip().replace(",", ".")
+        if not text:
+            return
+        try:
+            value = Decimal(text)
+        except InvalidOperation:
+            raise ValueError("Vui lòng nhập một số, ví dụ 1,5.") from None
+        if not value.is_finite():
+            raise ValueError("Vui lòng nhập một số, ví dụ 1,5.")
+        self.data = value
+
+
+def to_choices(pairs):
+    """(value, label) pairs as WTForms SelectChoice objects (tuples are deprecated in WTForms 3.3)."""
+    if pairs is None or callable(pairs):
+        return pairs
+    return [p if isinstance(p, SelectChoice) else SelectChoice(p[0], p[1]) for p in pairs]
+
+
+class _ChoicesMixin:
+    """Accept (value, label) tuples for ``choices``, in the constructor and when set later."""
+
+    @property
+    def choices(self):
+        return SelectField.choices.fget(self)
+
+    @choices.setter
+    def choices(self, value):
+        SelectField.choices.fset(self, to_choices(value))
+
+
+def opt_int(value):
+    if value in (None, "", "None"):
+        return None
+    return int(value)
+
+
+class SelectVNField(_ChoicesMixin, SelectField):
+    def __init__(self, label=None, validators=None, coerce=opt_int, choices=None, **kwargs):
+        super().__init__(label, validators, coerce=coerce, choices=to_choices(choices), **kwargs)
+
+    def process_formdata(self, valuelist):
+        if valuelist:
+            try:
+                self.data = self.coerce(valuelist[0])
+            except (ValueError, TypeError):
+                self.data = None
+                raise ValueError("Lựa chọn không hợp lệ; vui lòng chọn trong danh sách.") from None
+
+    def pre_validate(self, form):
+        if self.process_errors:
+            return
+        for _value, _label, selected, *_ in self.iter_choices():
+            if selected:
+                return
+        raise ValidationError("Lựa chọn không có trong danh sách (có thể đã bị xóa); vui lòng chọn lại.")
+
+
+class MultiCheckboxField(_ChoicesMixin, SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+    def __init__(self, label=None, validators=None, choices=None, **kwargs):
+        super().__init__(label, validators, choices=to_choices(choices), **kwargs)
+
+    def process_formdata(self, valuelist):
+        try:
+            self.data = [self.coerce(v) for v in valuelist]
+        except (ValueError, TypeError):
+            self.data = []
+            raise ValueError("Lựa chọn không hợp lệ; vui lòng chọn trong danh sách.") from None
+
+    def pre_validate(self, form):
+        if self.process_errors or not self.data:
+            return
+        allowed = {self.coerce(v) for v, *_ in self.choices}
+        unknown = [d for d in self.data if d not in allowed]
+        if unknown:
+            raise ValidationError("Có lựa chọn không có trong danh sách; vui lòng chọn lại.")
+
+
+# -- units ------------------------------------------------------------------------------------------
+
+CODE_RE = Regexp(r"^[A-Za-z0-9][A-Za-z0-9._-]*$",
+                 message="Mã chỉ gồm chữ cái không dấu, chữ số, dấu chấm, gạch nối, gạch dưới; không có dấu cách.")
+
+
+class UnitForm(FlaskForm):
+    code = StringField("Mã đơn vị", filters=[clean], validators=[Required("Vui lòng nhập mã đơn vị."), Max(32), CODE_RE])
+    name = StringField("Tên đơn vị", filters=[clean], validators=[Required("Vui lòng nhập tên đơn vị."), Max(255)])
+    short_name = StringField("Tên ngắn", filters=[clean_or_none], validators=[Optional(), Max(120)])
+    kind = SelectVNField("Loại đơn vị", coerce=str, choices=[(k.value, UNIT_KIND_LABELS[k]) for k in UNIT_KIND_LABELS],
+                       validators=[Required("Vui lòng chọn loại đơn vị.")])
+    parent_id = SelectVNField("Đơn vị cấp trên")
+    address = StringField("Địa chỉ", filters=[clean_or_none], validators=[Optional(), Max(255)])
+    head_title = StringField("Chức danh người đứng đầu", filters=[clean_or_none], validators=[Optional(), Max(120)])
+    valid_from = DateVNField("Hoạt động từ ngày", validators=[Required("Vui lòng nhập ngày bắt đầu hoạt động.")])
+
+
+class UnitRetireForm(FlaskForm):
+    valid_to = DateVNField("Ngừng hoạt động từ ngày", validators=[Required("Vui lòng nhập ngày ngừng hoạt động.")])
+
+
+class UnitMergeForm(FlaskForm):
+    successor_id = SelectVNField("Sáp nhập vào đơn vị", validators=[Required("Vui lòng chọn đơn vị kế thừa.")])
+    valid_to = DateVNField("Ngày ngừng hoạt động (ngày cuối cùng)",
+                           validators=[Required("Vui lòng nhập ngày ngừng hoạt động.")])
+
+
+# -- users ------------------------------------------------------------------------------------------
+
+USERNAME_RE = Regexp(r"^[a-z0-9][a-z0-9._-]*$",
+                     message="Tên đăng nhập chỉ gồm chữ thường không dấu, chữ số, dấu chấm, gạch nối, gạch dưới.")
+EMAIL_RE = Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message="Địa chỉ thư điện tử không hợp lệ (ví dụ ten@coquan.gov.vn).")
+ROLE_CHOICES = [(r.value, ROLE_LABELS[r]) for r in Role]
+
+
+def lower_clean(value):
+    value = clean(value)
+    return value.lower() if isinstance(value, str) else value
+
+
+class UserEditForm(FlaskForm):
+    full_name = StringField("Họ và tên", filters=[clean], validators=[Required("Vui lòng nhập họ và tên."), Max(120)])
+    email = StringField("Thư điện tử", filters=[clean_or_none], validators=[Optional(), Max(254), EMAIL_RE])
+    position = StringField("Chức vụ", filters=[clean_or_none], validators=[Optional(), Max(120)])
+    unit_id = SelectVNField("Đơn vị", validators=[Required("Vui lòng chọn đơn vị.")])
+    active = BooleanField("Đang hoạt động (được đăng nhập)", default=True)
+
+
+class UserCreateForm(UserEditForm):
+    username = StringField("Tên đăng nhập", filters=[lower_clean],
+                           validators=[Required("Vui lòng nhập tên đăng nhập."), Max(64), USERNAME_RE])
+    password = PasswordField("Mật khẩu", validators=[Required("Vui lòng nhập mật khẩu.")])
+    confirm = PasswordField("Nhập lại mật khẩu", validators=[
+        Required("Vui lòng nhập lại mật khẩu."), EqualTo("password", "Hai mật khẩu không khớp nhau.")])
+    role = SelectVNField("Vai trò ban đầu (không bắt buộc)", coerce=str, choices=[("", "— chưa gán —")] + ROLE_CHOICES)
+    scope_unit_id = SelectVNField("Phạm vi của vai trò (mặc định: đơn vị của người dùng)")
+
+
+class RoleAssignForm(FlaskForm):
+    role = SelectVNField("Vai trò", coerce=str, choices=ROLE_CHOICES, validators=[Required("Vui lòng chọn vai trò.")])
+    scope_unit_id = SelectVNField("Phạm vi (đơn vị và các đơn vị trực thuộc)",
+                                  validators=[Required("Vui lòng chọn đơn vị phạm vi.")])
+
+
+class PasswordResetForm(FlaskForm):
+    password = PasswordField("Mật khẩu mới", validators=[Required("Vui lòng nhập mật khẩu mới.")])
+    confirm = PasswordField("Nhập lại mật khẩu mới", validators=[
+        Required("Vui lòng nhập lại mật khẩu mới."), EqualTo("password", "Hai mật khẩu không khớp nhau.")])
+
+
+class ConfirmForm(FlaskForm):
+    """An empty form: a POST button protected by CSRF."""
+
+
+# -- authorities and signers ------------------------------------------------------------------------
+
+SYMBOL_RE = Regexp(r"^[A-ZĐ0-9]+(-[A-ZĐ0-9]+)*$",
+                   message="Ký hiệu viết hoa, các nhóm nối bằng gạch nối, không có dấu cách (ví dụ QĐ-UBND).")
+
+
+class AuthorityForm(FlaskForm):
+    code = StringField("Mã", filters=[clean], validators=[Required("Vui lòng nhập mã cơ quan."), Max(32), CODE_RE])
+    name = StringField("Tên thẩm quyền", filters=[clean],
+                       validators=[Required("Vui lòng nhập tên, ví dụ Chủ tịch Ủy ban nhân dân tỉnh."), Max(255)])
+    unit_id = SelectVNField("Đơn vị", validators=[Required("Vui lòng chọn đơn vị của cơ quan.")])
+    header_parent = StringField("Cơ quan chủ quản (dòng trên, nếu có)", filters=[clean_or_none],
+                                validators=[Optional(), Max(255)])
+    header_name = TextAreaField("Tên cơ quan ban hành (mỗi dòng một dòng in)", filters=[clean],
+                                validators=[Required("Vui lòng nhập tên cơ quan ban hành.")])
+    place_name = StringField("Địa danh", filters=[clean], validators=[Required("Vui lòng nhập địa danh."), Max(120)])
+    doc_symbol = StringField("Ký hiệu quyết định", filters=[clean],
+                             validators=[Required("Vui lòng nhập ký hiệu, ví dụ QĐ-UBND."), Max(40), SYMBOL_RE])
+    proposal_symbol = StringField("Ký hiệu tờ trình", filters=[clean],
+                                  validators=[Required("Vui lòng nhập ký hiệu tờ trình, ví dụ TTr-SNV."), Max(40)])
+    authority_title = StringField("Dòng thẩm quyền (trên căn cứ)", filters=[clean],
+                                  validators=[Required("Vui lòng nhập dòng thẩm quyền."), Max(255)])
+    head_title = StringField("Chức danh người đứng đầu (khối chữ ký)", filters=[clean],
+                             validators=[Required("Vui lòng nhập chức danh, ví dụ CHỦ TỊCH."), Max(120)])
+    extra_legal_basis = TextAreaField("Căn cứ bổ sung của cơ quan (mỗi dòng một căn cứ)", filters=[clean_or_none])
+    proposer_title = StringField("Người đề nghị (Theo đề nghị của …)", filters=[clean_or_none],
+                                 validators=[Optional(), Max(255)])
+    executors = TextAreaField("Cơ quan, người thi hành", filters=[clean_or_none])
+    copy_recipients = TextAreaField("Nơi nhận (mỗi dòng một nơi)", filters=[clean_or_none])
+    archive_code = StringField("Mã lưu (Lưu: VT, …)", filters=[clean],
+                               validators=[Required("Vui lòng nhập mã lưu, ví dụ TĐKT."), Max(40)])
+    fund_source = StringField("Nguồn chi tiền thưởng", filters=[clean_or_none], validators=[Optional(), Max(255)])
+    active = BooleanField("Đang hoạt động", default=True)
+
+
+class SignerForm(FlaskForm):
+    full_name = StringField("Họ và tên", filters=[clean], validators=[Required("Vui lòng nhập họ và tên."), Max(120)])
+    position_title = StringField("Chức vụ (in trong khối chữ ký)", filters=[clean],
+                                 validators=[Required("Vui lòng nhập chức vụ, ví dụ PHÓ CHỦ TỊCH."), Max(120)])
+    is_head = BooleanField("Là người đứng đầu (ký không có «KT.»)")
+    position_order = IntVNField("Thứ tự", default=0, validators=[
+        Optional(), NumberRange(0, 999, "Thứ tự là số từ 0 đến 999.")])
+    user_id = SelectVNField("Tài khoản người dùng (không bắt buộc)")
+    active = BooleanField("Đang hoạt động", default=True)
+
+
+# -- award forms ------------------------------------------------------------------------------------
+
+KIND_CHOICES = [(k.value, RECIPIENT_KIND_LABELS[k]) for k in RecipientKind]
+
+
+class AwardFormForm(FlaskForm):
+    code = StringField("Mã", filters=[clean], validators=[Required("Vui lòng nhập mã hình thức."), Max(40), CODE_RE])
+    name = StringField("Tên hình thức khen thưởng", filters=[clean],
+                       validators=[Required("Vui lòng nhập tên hình thức."), Max(255)])
+    certificate_title = StringField("Tiêu đề in trên bằng (BẰNG KHEN, GIẤY KHEN…)", filters=[clean],
+                                    validators=[Required("Vui lòng nhập tiêu đề in trên bằng."), Max(80)])
+    authority_id = SelectVNField("Cơ quan quyết định")
+    proposed_upward = BooleanField("Đề nghị cấp trên quyết định (Thủ tướng, Chủ tịch nước…)")
+    upward_authority_name = StringField("Cấp trên quyết định", filters=[clean_or_none], validators=[Optional(), Max(255)])
+    workflow = SelectVNField("Quy trình xử lý", coerce=str, validators=[Required("Vui lòng chọn quy trình.")])
+    kinds = MultiCheckboxField("Đối tượng được đề nghị", choices=KIND_CHOICES, coerce=str,
+                               validators=[Required("Chọn ít nhất một đối tượng (tập thể, cá nhân hoặc hộ gia đình).")])
+    rank = IntVNField("Thứ bậc (cao hơn = hình thức cao hơn)", default=0,
+                      validators=[Optional(), NumberRange(0, 1000, "Thứ bậc là số từ 0 đến 1000.")])
+    criteria = TextAreaField("Tiêu chuẩn", filters=[clean_or_none])
+    active = BooleanField("Đang sử dụng", default=True)
+
+    def validate_authority_id(self, field):
+        if not self.proposed_upward.data and field.data is None:
+            raise ValidationError("Chọn cơ quan quyết định, hoặc đánh dấu «Đề nghị cấp trên quyết định».")
+
+    def validate_upward_authority_name(self, field):
+        if self.proposed_upward.data and not field.data:
+            raise ValidationError("Nhập tên cấp trên quyết định (ví dụ Thủ tướng Chính phủ).")
+
+
+# -- rule sets --------------------------------------------------------------------------------------
+
+
+class RuleSetFormBase(FlaskForm):
+    name = StringField("Tên giai đoạn", filters=[clean], validators=[Required("Vui lòng đặt tên giai đoạn."), Max(255)])
+    valid_from = DateVNField("Áp dụng từ ngày", validators=[Required("Vui lòng nhập ngày bắt đầu áp dụng.")])
+    base_salary = IntVNField("Mức lương cơ sở (đồng)", validators=[
+        Required("Vui lòng nhập mức lương cơ sở."),
+        NumberRange(1, 1_000_000_000, "Mức lương cơ sở phải là số dương (đồng), ví dụ 2530000.")])
+    base_salary_source = StringField("Nguồn (lương cơ sở)", filters=[clean],
+                                     validators=[Required("Vui lòng ghi nguồn của mức lương cơ sở."), Max(255)])
+    household_multiplier = DecimalVNField("Hệ số hộ gia đình (× mức cá nhân)", validators=[
+        Required("Vui lòng nhập hệ số hộ gia đình."),
+        NumberRange(Decimal("0.01"), Decimal("999.99"), "Hệ số hộ gia đình phải lớn hơn 0 và nhỏ hơn 1000.")])
+    household_source = StringField("Nguồn (hộ gia đình)", filters=[clean],
+                                   validators=[Required("Vui lòng ghi nguồn của hệ số hộ gia đình."), Max(255)])
+    rounding_unit = IntVNField("Làm tròn lên đến (đồng)", validators=[
+        Required("Vui lòng nhập đơn vị làm tròn."),
+        NumberRange(1, 1_000_000, "Đơn vị làm tròn là số dương, ví dụ 10000.")])
+    rounding_source = StringField("Nguồn (làm tròn)", filters=[clean],
+                                  validators=[Required("Vui lòng ghi nguồn của quy tắc làm tròn."), Max(255)])
+    legal_basis = TextAreaField("Căn cứ (mỗi dòng một căn cứ)", filters=[clean],
+                                validators=[Required("Vui lòng nhập ít nhất một dòng căn cứ.")])
+    needs_check = TextAreaField("Cần kiểm tra (điểm chưa xác nhận)", filters=[clean_or_none])
+    min_household_contribution = IntVNField("Mức đóng góp tối thiểu của hộ gia đình (đồng, nếu có)", validators=[
+        Optional(), NumberRange(0, 10**15, "Mức đóng góp không được âm.")])
+
+
+COEF_RANGE = NumberRange(Decimal("0"), Decimal("999.999"), "Hệ số từ 0 đến 999,999.")
+COEF_KINDS = (RecipientKind.individual.value, RecipientKind.collective.value)
+
+
+def rule_set_form(award_forms, *, with_dates: bool = True, **kwargs) -> RuleSetFormBase:
+    """A rule set form with one coefficient and one source field per award form and kind."""
+
+    class RuleSetForm(RuleSetFormBase):
+        pass
+
+    for f in award_forms:
+        for kind in COEF_KINDS:
+            label = f"{f.name} — {RECIPIENT_KIND_LABELS[RecipientKind(kind)]}"
+            setattr(RuleSetForm, f"coef_{f.id}_{kind}",
+                    DecimalVNField(f"Hệ số: {label}", validators=[Optional(), COEF_RANGE]))
+            setattr(RuleSetForm, f"src_{f.id}_{kind}",
+                    StringField(f"Nguồn: {label}", filters=[clean_or_none], validators=[Optional(), Max(255)]))
+    if not with_dates:
+        RuleSetForm.valid_from = None  # type: ignore[assignment]
+    form = RuleSetForm(**kwargs)
+    form.coefficient_fields = [
+        (f, kind, form[f"coef_{f.id}_{kind}"], form[f"src_{f.id}_{kind}"]) for f in award_forms for kind in COEF_KINDS
+    ]
+    return form
+
+
+def coefficient_errors(form) -> bool:
+    """A coefficient needs its source. Adds messages to the source fields; True when all is well."""
+    ok = True
+    for _f, _kind, coef, src in form.coefficient_fields:
+        if coef.data is not None and not src.data:
+            src.errors = list(src.errors) + ["Vui lòng ghi nguồn (văn bản, điều khoản) cho hệ số này."]
+            ok = False
+    return ok
+
+
+# -- movements, rounds, quotas, extensions ----------------------------------------------------------
+
+
+class IndicatorForm(Form):
+    id = HiddenField(filters=[clean_or_none])
+    code = StringField("Mã", filters=[clean_or_none], validators=[Optional(), Max(40), CODE_RE])
+    label = StringField("Chỉ tiêu", filters=[clean_or_none], validators=[Optional(), Max(255)])
+    unit_label = StringField("Đơn vị tính", filters=[clean_or_none], validators=[Optional(), Max(40)])
+    remove = BooleanField("Xóa")
+
+    def validate(self, extra_validators=None):
+        ok = super().validate(extra_validators)
+        if self.remove.data or not (self.code.data or self.label.data or self.unit_label.data):
+            return ok
+        for f, msg in ((self.code, "Nhập mã chỉ tiêu."), (self.label, "Nhập tên chỉ tiêu."),
+                       (self.unit_label, "Nhập đơn vị tính (ví dụ đồng, căn, hộ).")):
+            if not f.data:
+                f.errors = list(f.errors) + [msg]
+                ok = False
+        return ok
+
+
+YEAR = NumberRange(1945, 2200, "Năm không hợp lệ (từ 1945 đến 2200).")
+
+
+class MovementForm(FlaskForm):
+    name = StringField("Tên phong trào", filters=[clean], validators=[Required("Vui lòng nhập tên phong trào."), Max(255)])
+    period_label = StringField("Giai đoạn (ví dụ: giai đoạn 2021 - 2025)", filters=[clean_or_none],
+                               validators=[Optional(), Max(80)])
+    start_year = IntVNField("Từ năm", validators=[Required("Vui lòng nhập năm bắt đầu."), YEAR])
+    end_year = IntVNField("Đến năm", validators=[Required("Vui lòng nhập năm kết thúc."), YEAR])
+    plan_number = StringField("Số kế hoạch (ví dụ 132/KH-UBND)", filters=[clean_or_none], validators=[Optional(), Max(40)])
+    plan_date = DateVNField("Ngày kế hoạch", validators=[Optional()])
+    authority_id = SelectVNField("Cơ quan phát động", validators=[Required("Vui lòng chọn cơ quan phát động.")])
+    description = TextAreaField("Mô tả", filters=[clean_or_none])
+    active = BooleanField("Đang diễn ra", default=True)
+    indicators = FieldList(FormField(IndicatorForm), min_entries=0)
+
+    def validate_end_year(self, field):
+        if field.data is not None and self.start_year.data is not None and field.data < self.start_year.data:
+            raise ValidationError("Năm kết thúc không được trước năm bắt đầu.")
+
+
+REMINDER_RE = re.compile(r"^\d{1,3}(,\d{1,3})*$")
+
+
+def normalise_reminders(value):
+    if not isinstance(value, str):
+        return value
+    return clean(value).replace(" ", "").strip(",")
+
+
+class RoundFormForm(FlaskForm):
+    name = StringField("Tên đợt", filters=[clean], validators=[Required("Vui lòng nhập tên đợt."), Max(255)])
+    kind = SelectVNField("Loại đợt", coerce=str, choices=[(k.value, ROUND_KIND_LABELS[k]) for k in RoundKind])
+    opens_dt = LocalDateTimeField("Mở nhận hồ sơ (giờ Việt Nam)", validators=[Required("Vui lòng nhập thời điểm mở.")])
+    closes_dt = LocalDateTimeField("Hạn nộp (giờ Việt Nam)", validators=[Required("Vui lòng nhập hạn nộp.")])
+    status = SelectVNField("Trạng thái", coerce=str, choices=[(s.value, ROUND_STATUS_LABELS[s]) for s in RoundStatus])
+    reminder_days = StringField("Nhắc trước hạn (số ngày, cách nhau bởi dấu phẩy)", default="7,3,1",
+                                filters=[normalise_reminders], validators=[Optional(), Max(40)])
+    forms = MultiCheckboxField("Hình thức được đề nghị trong đợt", coerce=int,
+                               validators=[Required("Chọn ít nhất một hình thức khen thưởng cho đợt.")])
+    criteria = TextAreaField("Tiêu chuẩn, yêu cầu của đợt", filters=[clean_or_none])
+
+    def validate_closes_dt(self, field):
+        if field.data is not None and self.opens_dt.data is not None and field.data <= self.opens_dt.data:
+            raise ValidationError("Hạn nộp phải sau thời điểm mở nhận hồ sơ.")
+
+    def validate_reminder_days(self, field):
+        if not field.data:
+            field.data = ""
+            return
+        if not REMINDER_RE.match(field.data) or not all(1 <= int(x) <= 365 for x in field.data.split(",")):
+            raise ValidationError("Nhập các số ngày trước hạn, cách nhau bởi dấu phẩy, ví dụ 7,3,1 "
+                                  "(mỗi số từ 1 đến 365).")
+        field.data = ",".join(str(n) for n in sorted({int(x) for x in field.data.split(",")}, reverse=True))
+
+
+class ExtensionForm(FlaskForm):
+    unit_id = SelectVNField("Đơn vị", validators=[Required("Vui lòng chọn đơn vị được gia hạn.")])
+    closes_dt = LocalDateTimeField("Hạn nộp mới (giờ Việt Nam)", validators=[Required("Vui lòng nhập hạn nộp mới.")])
+    reason = TextAreaField("Lý do gia hạn", filters=[clean],
+                           validators=[Required("Vui lòng ghi lý do gia hạn."), Max(500)])
+
+
+class CalendarDayForm(FlaskForm):
+    day = DateVNField("Ngày", validators=[Required("Vui lòng nhập ngày.")])
+    kind = SelectVNField("Loại", coerce=str, choices=[(CalendarDayKind.day_off.value, "Ngày nghỉ"),
+                                        (CalendarDayKind.working_day.value, "Ngày làm việc bù")])
+    note = StringField("Ghi chú (ví dụ: Nghỉ bù Quốc khánh)", filters=[clean],
+                       validators=[Required("Vui lòng ghi chú lý do."), Max(255)])

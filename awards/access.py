@@ -11,7 +11,7 @@ from flask import abort, g
 from flask_login import current_user
 
 from .db import db
-from .models import Attachment, Dossier, Nominee, Role, Unit, User
+from .models import Attachment, Award, Dossier, Nominee, Role, Unit, User
 
 T = TypeVar("T")
 
@@ -42,6 +42,8 @@ def _owner_unit(obj) -> Unit:
         return obj.dossier.unit
     if isinstance(obj, Attachment):
         return obj.dossier.unit
+    if isinstance(obj, Award):
+        return obj.unit
     if isinstance(obj, Unit):
         return obj
     raise TypeError(f"no unit scope rule for {type(obj).__name__}")

@@ -59,12 +59,15 @@ def test_inactive_user_cannot_log_in(client, demo):
     assert "Tài khoản đã bị khóa" in resp.get_data(as_text=True)
 
 
-def test_login_is_throttled_with_vietnamese_message(database_url):
+def test_login_is_throttled_with_vietnamese_message(database_url, request):
     cfg = TestConfig()
     cfg.DATABASE_URL = database_url
     cfg.RATELIMIT_ENABLED = True
     cfg.LOGIN_RATE_LIMIT = "3 per 15 minutes"
     app = create_app(cfg)
+    from awards.extensions import limiter
+
+    request.addfinalizer(lambda: setattr(limiter, "enabled", False))  # the limiter object is shared
     with app.app_context():
         f.load_demo()
     client = app.test_client()

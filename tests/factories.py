@@ -60,7 +60,7 @@ def add_nominee(d: Dossier, *, kind: str = RecipientKind.individual.value, name:
     if kind == RecipientKind.household.value:
         defaults.update(gender="female", address="Thôn Tập Ninh, xã Gia Viễn", contribution_value=50_000_000)
     defaults.update(kw)
-    n = Nominee(dossier=d, kind=kind, name=name, canonical_name=vn.canonical_name(name), name_key=vn.fold(name),
+    n = Nominee(kind=kind, name=name, canonical_name=vn.canonical_name(name), name_key=vn.fold(name),
                 award_form=d.award_form, position=len(d.nominees), **defaults)
     d.nominees.append(n)
     db.session.flush()

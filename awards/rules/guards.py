@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Callable
 
-import sqlalchemy as sa
-
-from ..models import NomineeOutcome, RoundExtension, RoundStatus
+from ..models import NomineeOutcome
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..workflow import DossierContext
@@ -16,34 +14,25 @@ Guard = Callable[["DossierContext"], "str | None"]
 
 
 def dossier_complete(ctx: "DossierContext") -> str | None:
-    from .checks import completeness_problems
+    from .checks import completeness_problems, form_rules
 
-    problems = completeness_problems(ctx.dossier)
+    d = ctx.dossier
+    rules = form_rules(ctx.session, d.round_id, {n.award_form_id for n in d.nominees}, ctx.now.date())
+    problems = completeness_problems(d, rules)
     return " ".join(problems) if problems else None
 
 
 def unit_deadline(ctx: "DossierContext"):
-    ext = ctx.session.scalar(
-        sa.select(RoundExtension).where(
-            RoundExtension.round_id == ctx.dossier.round_id, RoundExtension.unit_id == ctx.dossier.unit_id
-        )
-    )
-    return ext.closes_dt if ext is not None else ctx.dossier.round.closes_dt
+    from .checks import unit_deadline as deadline
+
+    return deadline(ctx.session, ctx.dossier)
 
 
 def window_open(ctx: "DossierContext") -> str | None:
-    rnd = ctx.dossier.round
-    deadline = unit_deadline(ctx)
-    if ctx.now < rnd.opens_dt:
-        return f"Đợt «{rnd.name}» chưa mở nhận hồ sơ."
-    if ctx.now >= deadline:
-        return (
-            f"Đã hết hạn nộp hồ sơ của đợt «{rnd.name}». "
-            "Vui lòng liên hệ Phòng Thi đua - Khen thưởng để được gia hạn."
-        )
-    if rnd.status == RoundStatus.planned.value:
-        return f"Đợt «{rnd.name}» chưa mở nhận hồ sơ."
-    return None
+    from .checks import window_problems
+
+    problems = window_problems(ctx.session, ctx.dossier, ctx.now)
+    return " ".join(problems) if problems else None
 
 
 def quota_respected(ctx: "DossierContext") -> str | None:

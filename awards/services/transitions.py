@@ -110,7 +110,9 @@ def snapshot(dossier: Dossier) -> dict[str, Any]:
                 "position_title": n.position_title, "workplace": n.workplace, "citizen_id": n.citizen_id,
                 "address": n.address, "hamlet": n.hamlet, "contribution": n.contribution,
                 "contribution_value": n.contribution_value, "award_form_id": n.award_form_id,
-                "achievements": n.achievements,
+                "achievements": n.achievements, "ethnicity": n.ethnicity, "is_leader": n.is_leader,
+                "posthumous": n.posthumous, "report": n.report,
+                "indicators": {str(v.indicator_id): str(v.value) for v in n.indicator_values},
             }
             for n in dossier.nominees
         },

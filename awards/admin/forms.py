@@ -561,3 +561,33 @@ class CalendarDayForm(FlaskForm):
                                         (CalendarDayKind.working_day.value, "Ngày làm việc bù")])
     note = StringField("Ghi chú (ví dụ: Nghỉ bù Quốc khánh)", filters=[clean],
                        validators=[Required("Vui lòng ghi chú lý do."), Max(255)])
+
+
+# -- eligibility rules ------------------------------------------------------------------------------
+
+MIN_CONTRIBUTION_RANGE = NumberRange(
+    0, 10**15, "Mức đóng góp tối thiểu là số nguyên không âm, tính bằng đồng (ví dụ 20000000).")
+
+
+class EligibilityRuleForm(FlaskForm):
+    award_form_id = SelectVNField("Hình thức khen thưởng",
+                                  validators=[Required("Vui lòng chọn hình thức khen thưởng.")])
+    round_id = SelectVNField("Áp dụng cho đợt (để trống: mọi đợt)")
+    valid_from = DateVNField("Áp dụng từ ngày", validators=[Required("Vui lòng nhập ngày bắt đầu áp dụng.")])
+    valid_to = DateVNField("Đến hết ngày (để trống: chưa có ngày kết thúc)", validators=[Optional()])
+    allow_posthumous = BooleanField("Được xét truy tặng", default=True)
+    no_repeat_in_round = BooleanField("Không đề nghị một người hai lần cùng hình thức trong một đợt", default=True)
+    require_report = BooleanField("Bắt buộc có báo cáo thành tích cho mỗi đối tượng", default=False)
+    min_household_contribution = IntVNField(
+        "Mức đóng góp tối thiểu của hộ gia đình (đồng; để trống: theo quy định của giai đoạn)",
+        validators=[Optional(), MIN_CONTRIBUTION_RANGE])
+    source = StringField("Căn cứ (văn bản, điều khoản)", filters=[clean_or_none], validators=[Optional(), Max(255)])
+
+    def validate_valid_to(self, field):
+        if field.data is not None and self.valid_from.data is not None and field.data < self.valid_from.data:
+            raise ValidationError(f"Ngày kết thúc không được trước ngày bắt đầu áp dụng "
+                                  f"({self.valid_from.data:%d/%m/%Y}).")
+
+
+class EligibilityRuleEndForm(FlaskForm):
+    valid_to = DateVNField("Áp dụng đến hết ngày", validators=[Required("Vui lòng nhập ngày kết thúc.")])

@@ -565,3 +565,97 @@ def remove_calendar_day(session: Session, cd: CalendarDay, *, actor: User | None
                  details={"day": cd.day.isoformat(), "kind": cd.kind, "note": cd.note})
     session.delete(cd)
     session.flush()
+
+
+# -- eligibility rules ------------------------------------------------------------------------------
+
+from ..models import EligibilityRule  # noqa: E402  (this section was appended)
+
+ELIGIBILITY_RULE_FIELDS = ("award_form_id", "round_id", "valid_from", "valid_to", "allow_posthumous",
+                           "no_repeat_in_round", "require_report", "min_household_contribution", "source")
+
+
+def _plain(v: Any) -> Any:
+    return v.isoformat() if isinstance(v, date) else v
+
+
+def _period(valid_from: date, valid_to: date | None) -> str:
+    return f"{_d(valid_from)} – {_d(valid_to) if valid_to else 'nay'}"
+
+
+def _check_eligibility_rule(session: Session, values: Mapping[str, Any], rule_id: int | None) -> None:
+    af = session.get(AwardForm, values["award_form_id"]) if values.get("award_form_id") is not None else None
+    if af is None:
+        raise AdminError("Hình thức khen thưởng đã chọn không tồn tại.")
+    valid_from, valid_to = values.get("valid_from"), values.get("valid_to")
+    if valid_from is None:
+        raise AdminError("Vui lòng nhập ngày bắt đầu áp dụng.")
+    if valid_to is not None and valid_to < valid_from:
+        raise AdminError(f"Ngày kết thúc ({_d(valid_to)}) không được trước ngày bắt đầu áp dụng ({_d(valid_from)}).")
+    minimum = values.get("min_household_contribution")
+    if minimum is not None and (isinstance(minimum, bool) or not isinstance(minimum, int) or minimum < 0):
+        raise AdminError("Mức đóng góp tối thiểu là số nguyên không âm, tính bằng đồng (ví dụ 20000000).")
+    round_id = values.get("round_id")
+    scope = "mọi đợt"
+    if round_id is not None:
+        rnd = session.get(Round, round_id)
+        if rnd is None:
+            raise AdminError("Đợt khen thưởng đã chọn không tồn tại.")
+        if af.id not in {rf.award_form_id for rf in rnd.forms}:
+            raise AdminError(f"Đợt «{rnd.name}» không có hình thức «{af.name}»; hãy chọn đợt khác hoặc «mọi đợt».")
+        scope = f"đợt «{rnd.name}»"
+    clash = session.scalar(
+        sa.select(EligibilityRule).where(
+            EligibilityRule.award_form_id == af.id,
+            EligibilityRule.round_id.is_(None) if round_id is None else EligibilityRule.round_id == round_id,
+            EligibilityRule.id != (rule_id or 0),
+            sa.or_(EligibilityRule.valid_to.is_(None), EligibilityRule.valid_to >= valid_from),
+            *([EligibilityRule.valid_from <= valid_to] if valid_to is not None else []),
+        ).order_by(EligibilityRule.valid_from).limit(1)
+    )
+    if clash is not None:
+        raise AdminError(
+            f"Thời gian áp dụng trùng với quy định đã có của «{af.name}» cho {scope} "
+            f"({_period(clash.valid_from, clash.valid_to)}). Hãy kết thúc quy định đó trước, "
+            "hoặc chọn khoảng thời gian không trùng."
+        )
+
+
+def create_eligibility_rule(session: Session, *, actor: User | None, **values: Any) -> EligibilityRule:
+    """Add a dated eligibility rule for one award form (optionally one round)."""
+    _check_eligibility_rule(session, values, None)
+    rule = EligibilityRule(**{k: values[k] for k in ELIGIBILITY_RULE_FIELDS if k in values})
+    session.add(rule)
+    session.flush()
+    audit.record(session, "eligibility_rule.create", actor=actor, obj=rule,
+                 details={k: _plain(getattr(rule, k)) for k in ELIGIBILITY_RULE_FIELDS})
+    session.flush()
+    return rule
+
+
+def update_eligibility_rule(session: Session, rule: EligibilityRule, *, actor: User | None,
+                            **values: Any) -> EligibilityRule:
+    values = {k: values[k] for k in ELIGIBILITY_RULE_FIELDS if k in values}
+    _check_eligibility_rule(session, {**{k: getattr(rule, k) for k in ELIGIBILITY_RULE_FIELDS}, **values}, rule.id)
+    changes = _apply(rule, values)
+    if changes:
+        audit.record(session, "eligibility_rule.update", actor=actor, obj=rule, details=changes)
+    session.flush()
+    return rule
+
+
+def end_eligibility_rule(session: Session, rule: EligibilityRule, *, actor: User | None,
+                         valid_to: date) -> EligibilityRule:
+    """Stop a rule after ``valid_to`` (the last day it applies)."""
+    if valid_to < rule.valid_from:
+        raise AdminError(f"Ngày kết thúc ({_d(valid_to)}) không được trước ngày bắt đầu áp dụng "
+                         f"({_d(rule.valid_from)}).")
+    values = {k: getattr(rule, k) for k in ELIGIBILITY_RULE_FIELDS}
+    values["valid_to"] = valid_to
+    _check_eligibility_rule(session, values, rule.id)
+    old = rule.valid_to
+    rule.valid_to = valid_to
+    audit.record(session, "eligibility_rule.end", actor=actor, obj=rule,
+                 details={"valid_to": [old.isoformat() if old else None, valid_to.isoformat()]})
+    session.flush()
+    return rule

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from ..models import (
+    EligibilityRule,
     Authority,
     AwardForm,
     CalendarDay,
@@ -569,7 +570,6 @@ def remove_calendar_day(session: Session, cd: CalendarDay, *, actor: User | None
 
 # -- eligibility rules ------------------------------------------------------------------------------
 
-from ..models import EligibilityRule  # noqa: E402  (this section was appended)
 
 ELIGIBILITY_RULE_FIELDS = ("award_form_id", "round_id", "valid_from", "valid_to", "allow_posthumous",
                            "no_repeat_in_round", "require_report", "min_household_contribution", "source")

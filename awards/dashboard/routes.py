@@ -51,6 +51,12 @@ def index():
 
 @bp.route("/healthz")
 def health():
-    """Load-balancer health check: the database answers."""
+    """Liveness for a load balancer: the process answers (no database work)."""
+    return {"status": "ok"}
+
+
+@bp.route("/readyz")
+def ready():
+    """Readiness: the database answers."""
     db.session.execute(sa.text("SELECT 1"))
     return {"status": "ok"}

@@ -14,7 +14,7 @@ from awards.models import Attachment, Award, Certificate, Decision, Unit, User
 from tests import factories as f
 
 # Endpoints anyone may reach without logging in.
-PUBLIC = {"static", "auth.login", "auth.language", "dashboard.health", "registry.verify", "registry.verify_form",
+PUBLIC = {"static", "auth.login", "auth.language", "dashboard.health", "dashboard.ready", "registry.verify", "registry.verify_form",
           "registry.verify_lookup"}
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 

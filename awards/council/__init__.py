@@ -2,3 +2,4 @@
 from flask import Blueprint
 
 bp = Blueprint("council", __name__, url_prefix="/council")
+from . import routes  # noqa

@@ -2,3 +2,4 @@
 from flask import Blueprint
 
 bp = Blueprint("decisions", __name__, url_prefix="/decisions")
+from . import routes  # noqa

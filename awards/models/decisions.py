@@ -69,6 +69,11 @@ class Decision(Base):
     created_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("user_account.id"))
     created_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     issued_dt: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    submitted_dt: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    approved_dt: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    approved_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("user_account.id"))
+    numbered_dt: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    revoked_dt: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
     version: Mapped[int] = mapped_column(default=1)
 
     __mapper_args__ = {"version_id_col": version}
@@ -85,11 +90,31 @@ class Decision(Base):
     def state_label(self) -> str:
         return DECISION_STATE_LABELS[DecisionState(self.state)]
 
+    @property
+    def number_label(self) -> str:
+        """"15/QĐ-UBND" once numbered, else an empty string."""
+        if self.number is None:
+            return ""
+        return f"{self.number:02d}/{self.authority.doc_symbol}"
+
+    def counts_by_kind(self) -> dict[str, int]:
+        counts = {k.value: 0 for k in RecipientKind}
+        for a in self.awards:
+            counts[a.kind] += 1
+        return counts
+
 
 class AwardStatus(StrEnum):
     proposed = "proposed"
     active = "active"
     revoked = "revoked"
+
+
+AWARD_STATUS_LABELS = {
+    AwardStatus.proposed: "Đề nghị",
+    AwardStatus.active: "Có hiệu lực",
+    AwardStatus.revoked: "Đã thu hồi",
+}
 
 
 class Award(Base):
@@ -132,6 +157,10 @@ class Award(Base):
     @property
     def kind_label(self) -> str:
         return RECIPIENT_KIND_LABELS[RecipientKind(self.kind)]
+
+    @property
+    def status_label(self) -> str:
+        return AWARD_STATUS_LABELS[AwardStatus(self.status)]
 
 
 class Certificate(Base):

@@ -2,3 +2,4 @@
 from flask import Blueprint
 
 bp = Blueprint("review", __name__, url_prefix="/review")
+from . import routes  # noqa

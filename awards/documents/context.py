@@ -1,0 +1,271 @@
+"""Plain data for the document renderers, built from the database objects (decisions, council
+sessions). Everything is read here, before rendering, so no lazy load happens in a template and
+no write transaction is held while a document renders."""
+from __future__ import annotations
+
+from datetime import date
+from fractions import Fraction
+from typing import TYPE_CHECKING
+from urllib.parse import quote
+
+from .data import (
+    DEFAULT_LEGAL_BASIS, CertificateItem, Collective, DecisionData, Household, Individual, MinutesData,
+    ProposalData, Recipients, Signer, VoteRow,
+)
+from .vietnamese import format_date, format_doc_number, format_short_date, place_date_line
+
+if TYPE_CHECKING:  # pragma: no cover
+    from sqlalchemy.orm import Session
+
+    from ..models import Award, CouncilSession, Decision
+
+
+class RendererMissing(RuntimeError):
+    """The document builders are not available."""
+
+
+def _strip_end(line: str) -> str:
+    return line.strip().rstrip(";.").strip()
+
+
+def recipients(awards: list["Award"]) -> Recipients:
+    r = Recipients()
+    for a in awards:
+        if a.status == "revoked":
+            continue
+        if a.kind == "collective":
+            r.collectives.append(Collective(a.name, a.address or (a.workplace or "")))
+        elif a.kind == "individual":
+            r.individuals.append(Individual(a.name, a.gender or "male", a.position_title or "", a.workplace or ""))
+        else:
+            r.households.append(Household(a.name, a.gender or "male", a.address or ""))
+    return r
+
+
+def signer_block(decision: "Decision") -> Signer:
+    s = decision.signer
+    head = decision.authority.head_title
+    if s is None:
+        return Signer.head(head, "")
+    if s.is_head:
+        return Signer.head(head, s.full_name)
+    return Signer.deputy(head, s.position_title, s.full_name)
+
+
+def _amounts(decision: "Decision") -> dict[str, int]:
+    snap = decision.snapshot or {}
+    out = {k: int(v["amount"]) for k, v in (snap.get("amounts") or {}).items()}
+    for a in decision.awards:
+        out.setdefault(a.kind, a.amount)
+    return out
+
+
+def decision_data(decision: "Decision") -> DecisionData:
+    """The decision as DecisionData; the căn cứ and amounts come from the decision's snapshot."""
+    auth = decision.authority
+    snap = decision.snapshot or {}
+    amounts = _amounts(decision)
+    basis = [_strip_end(b) for b in (snap.get("legal_basis") or DEFAULT_LEGAL_BASIS)]
+    proposal = ""
+    if decision.proposal_number or decision.proposal_date:
+        when = format_date(decision.proposal_date) if decision.proposal_date else ""
+        proposal = (f"Theo đề nghị của {auth.proposer_title or 'Giám đốc Sở Nội vụ'} tại Tờ trình số "
+                    f"{decision.proposal_number or '...'} {when}").strip()
+    elif auth.proposer_title:
+        proposal = f"Theo đề nghị của {auth.proposer_title}"
+    year = decision.year or (decision.decision_date.year if decision.decision_date else None)
+    dated = decision.decision_date if decision.number is not None else None
+    copy_to = [_strip_end(c) for c in (auth.copy_recipients or "Như Điều 3").splitlines() if c.strip()]
+    return DecisionData(
+        recipients=recipients(list(decision.awards)),
+        amount_collective=amounts.get("collective", 0),
+        amount_individual=amounts.get("individual", 0),
+        amount_household=amounts.get("household", 0),
+        authority_lines=auth.header_lines,
+        authority_parent=[auth.header_parent] if auth.header_parent else [],
+        place=auth.place_name,
+        symbol=auth.doc_symbol,
+        number=decision.number,
+        date=dated,
+        year=year,
+        award_name=decision.award_form.name,
+        title_line=decision.title,
+        issuer_title=auth.authority_title,
+        issuer_short=auth.name,
+        legal_basis=basis,
+        proposal_line=proposal,
+        achievement=decision.achievement_phrase or "đã có thành tích xuất sắc trong phong trào thi đua",
+        fund_source=(decision.fund_source or auth.fund_source or "") + (f" năm {year}" if year else ""),
+        executors=(auth.executors or "Thủ trưởng các cơ quan, đơn vị liên quan")
+        + " và các tập thể, cá nhân, hộ gia đình có tên tại Điều 1",
+        copy_to=copy_to,
+        archive_line=f"Lưu: VT, {auth.archive_code}.",
+        signer=signer_block(decision),
+    )
+
+
+def proposal_data(decision: "Decision", appraisal: str = "") -> ProposalData:
+    """The board's tờ trình to the chairman for this decision."""
+    auth = decision.authority
+    board = auth.proposer_title or "Giám đốc Sở Nội vụ"
+    proposer = board.replace("Giám đốc ", "").replace("Chánh ", "") if board else "Sở Nội vụ"
+    number = None
+    if decision.proposal_number:
+        head = decision.proposal_number.split("/")[0]
+        number = int(head) if head.isdigit() else None
+    year = decision.proposal_date.year if decision.proposal_date else (
+        decision.decision_date.year if decision.decision_date else None)
+    return ProposalData(
+        recipients=recipients(list(decision.awards)),
+        variant="board",
+        authority_lines=(proposer.upper(),),
+        authority_parent=(f"UBND TỈNH {auth.place_name.upper()}",) if auth.header_parent is None
+        else (auth.header_parent,),
+        place=auth.place_name,
+        symbol=auth.proposal_symbol,
+        number=number,
+        date=decision.proposal_date,
+        year=year,
+        award_name=decision.award_form.name,
+        addressee=auth.name,
+        proposer=proposer,
+        decider=auth.name.replace(" tỉnh Ninh Bình", " tỉnh"),
+        basis=[_strip_end(b) for b in ((decision.snapshot or {}).get("legal_basis") or [])],
+        achievement=decision.achievement_phrase or "đã có thành tích xuất sắc trong phong trào thi đua",
+        appraisal=appraisal,
+        archive_line=f"Lưu: VT, {auth.archive_code}.",
+        signer=Signer.head("GIÁM ĐỐC" if "Giám đốc" in board else "CHÁNH VĂN PHÒNG", ""),
+    )
+
+
+def verify_url(code: str) -> str:
+    from flask import current_app, url_for
+
+    base = current_app.config.get("PUBLIC_BASE_URL", "").rstrip("/")
+    try:
+        path = url_for("registry.verify", code=code)
+    except Exception:  # pragma: no cover - registry not registered
+        path = f"/registry/verify/{quote(code)}"
+    return f"{base}{path}"
+
+
+def certificate_items(decision: "Decision") -> list[CertificateItem]:
+    auth = decision.authority
+    signer = signer_block(decision)
+    line = (f"Quyết định số {format_doc_number(decision.number, auth.doc_symbol)} ngày "
+            f"{format_short_date(decision.decision_date)}") if decision.number and decision.decision_date else ""
+    achievement = (decision.achievement_phrase or "").strip()
+    if achievement:
+        achievement = achievement[0].upper() + achievement[1:].rstrip(".") + "."
+    items = []
+    for a in decision.awards:
+        cert = a.certificate
+        if cert is None or a.status != "active":
+            continue
+        if a.kind == "individual":
+            from .vietnamese import gender_title
+
+            name = f"{gender_title(a.gender or 'male')} {a.name}"
+            detail = ", ".join(x for x in (a.position_title, a.workplace) if x)
+        elif a.kind == "household":
+            from .vietnamese import gender_title
+
+            name = f"Hộ {gender_title(a.gender or 'male').lower()} {a.name}"
+            detail = a.address or ""
+        else:
+            name, detail = a.name, a.address or ""
+        items.append(CertificateItem(
+            serial=cert.serial, verification_code=cert.verification_code, verify_url=verify_url(cert.verification_code),
+            recipient=name, recipient_detail=detail, achievement=achievement, issuer=auth.authority_title,
+            form_title=decision.award_form.certificate_title, decision_line=line,
+            place_date=place_date_line(auth.place_name, decision.decision_date) if decision.decision_date else "",
+            signer_title=tuple(signer.lines), signer_name=signer.name,
+        ))
+    return items
+
+
+def minutes_data(cs: "CouncilSession") -> MinutesData:
+    from ..services.council import vote_rule
+
+    rule = vote_rule(cs.kind)
+    present = [m.full_name for m in cs.members if m.present]
+    absent = [m.full_name for m in cs.members if not m.present]
+    votes = []
+    for item in cs.items:
+        n = item.nominee
+        form = (n.outcome_form.name if n.outcome_form else n.award_form.name)
+        if rule is not None:
+            votes.append(VoteRow(name=n.name, form=form, agree=item.yes, disagree=item.no))
+        else:
+            agree = len(present) if item.agreed else 0
+            votes.append(VoteRow(name=n.name, form=form, agree=agree, disagree=len(present) - agree))
+    opinions = [f"Ý kiến bằng văn bản của {op.member.full_name}: {op.content}" for op in cs.opinions]
+    secretary = next((m.full_name for m in cs.members if m.user_id == cs.created_by_id), "")
+    chair = cs.members[0].full_name if cs.members else ""
+    return MinutesData(
+        members=len(cs.members), present_names=present, absent_names=absent, votes=votes,
+        quorum=Fraction(rule.quorum) if rule else Fraction(1, 2),
+        threshold=Fraction(rule.threshold) if rule else Fraction(1, 2),
+        threshold_over=rule.threshold_base if rule else "present",
+        strictly_greater=False if rule else True,
+        council_name="Hội đồng Thi đua - Khen thưởng tỉnh" if rule else "Thường trực Hội đồng Thi đua - Khen thưởng tỉnh",
+        date=cs.meeting_date, year=cs.meeting_date.year,
+        title_line=cs.title, meeting_place=cs.location or "", chair=chair, secretary=secretary,
+        paragraphs=[p for p in [cs.agenda_notes or ""] + opinions if p],
+        conclusion=cs.conclusion or "", chair_name=chair, secretary_name=secretary,
+    )
+
+
+# ----------------------------------------------------------------------------- rendering
+
+
+def _render(kind: str, data) -> bytes:
+    try:
+        if kind == "decision":
+            from .decision import render_decision as fn
+        elif kind == "proposal":
+            from .proposal import render_proposal as fn
+        elif kind == "minutes":
+            from .minutes import render_minutes as fn
+        else:
+            from .certificates import render_certificates as fn
+    except ImportError as exc:  # pragma: no cover - documents are part of the app
+        raise RendererMissing("Chưa có mẫu văn bản để tạo tệp.") from exc
+    return fn(data)
+
+
+def decision_docx(decision: "Decision") -> tuple[bytes, str]:
+    name = f"quyet-dinh-{decision.number or 'du-thao'}-{decision.year or ''}.docx".replace("-.docx", ".docx")
+    return _render("decision", decision_data(decision)), name
+
+
+def proposal_docx(session: "Session", decision: "Decision") -> tuple[bytes, str]:
+    return _render("proposal", proposal_data(decision)), f"to-trinh-quyet-dinh-{decision.id}.docx"
+
+
+def certificates_docx(decision: "Decision") -> tuple[bytes, str]:
+    items = certificate_items(decision)
+    if not items:
+        raise RendererMissing("Quyết định chưa có giấy chứng nhận nào để in.")
+    return _render("certificates", items), f"bang-khen-qd-{decision.number}-{decision.year}.docx"
+
+
+def minutes_docx(session: "Session", cs: "CouncilSession") -> tuple[bytes, str]:
+    return _render("minutes", minutes_data(cs)), f"bien-ban-phien-hop-{cs.id}.docx"
+
+
+DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def docx_response(data: bytes, filename: str):
+    import io
+
+    from flask import send_file
+
+    resp = send_file(io.BytesIO(data), mimetype=DOCX_MIME, as_attachment=True, download_name=filename)
+    resp.headers["X-Content-Type-Options"] = "nosniff"
+    return resp
+
+
+__all__ = ["decision_data", "proposal_data", "minutes_data", "certificate_items", "decision_docx",
+           "proposal_docx", "certificates_docx", "minutes_docx", "docx_response", "RendererMissing", "date"]

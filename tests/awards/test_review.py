@@ -1,0 +1,143 @@
+"""The work queue and the appraisal page."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from awards.db import db
+from awards.models import Attachment, Dossier, Nominee
+from tests import factories as fx
+
+
+def _submitted(n: int, unit_code: str = "X-GIAVIEN", form_code: str = "BK-TINH"):
+    out = []
+    for i in range(n):
+        d = fx.make_dossier(unit_code, form_code, state="submitted", complete=True, title=f"Hồ sơ số {i + 1}")
+        fx.add_nominee(d, name=f"Phạm Thị Hạnh {i + 1}")
+        out.append(d)
+    db.session.commit()
+    return out
+
+
+def test_queue_lists_what_waits_for_me(app, ctx, client):
+    """Does the specialist see the submitted dossiers with nominee counts, and a unit clerk not?"""
+    fx.load_demo()
+    d = _submitted(1)[0]
+    fx.add_nominee(d, name="Lò Văn Sáng")
+    db.session.commit()
+    fx.login(client, "tdkt.chuyenvien")
+    page = client.get("/review/").get_data(as_text=True)
+    assert "Việc cần xử lý" in page and "Hồ sơ số 1" in page and ">2</td>" in page
+    other = fx.login(app.test_client(), "syt.chuyenvien")
+    assert other.status_code == 302
+    c2 = app.test_client()
+    fx.login(c2, "syt.chuyenvien")
+    assert "Hồ sơ số 1" not in c2.get("/review/").get_data(as_text=True)
+
+
+def test_queue_overdue_first_filters_and_search(app, ctx, client):
+    fx.load_demo()
+    a, b, c = _submitted(3)
+    b.overdue = True
+    c.unit = fx.unit("P-HOALU")
+    db.session.commit()
+    fx.login(client, "tdkt.chuyenvien")
+    page = client.get("/review/").get_data(as_text=True)
+    assert page.index("Hồ sơ số 2") < page.index("Hồ sơ số 1")
+    page = client.get(f"/review/?unit={fx.unit('P-HOALU').id}").get_data(as_text=True)
+    assert "Hồ sơ số 3" in page and "Hồ sơ số 1" not in page
+    page = client.get("/review/?q=pham thi hanh 1").get_data(as_text=True)
+    assert "Hồ sơ số 1" in page and "Hồ sơ số 2" not in page
+    page = client.get("/review/?kind=household").get_data(as_text=True)
+    assert "Hồ sơ số 1" not in page
+
+
+def test_queue_query_count_is_bounded(app, ctx, client, count_queries):
+    """Is the number of queries the same for 3 rows and 40 rows?"""
+    fx.load_demo()
+    _submitted(3)
+    fx.login(client, "tdkt.chuyenvien")
+    client.get("/review/?per_page=100")
+    with count_queries() as small:
+        assert client.get("/review/?per_page=100").status_code == 200
+    _submitted(37, unit_code="P-HOALU")
+    with count_queries() as large:
+        page = client.get("/review/?per_page=100")
+    assert page.get_data(as_text=True).count('name="dossier"') == 40
+    assert large["count"] == small["count"], large["statements"]
+    assert large["count"] <= 12
+
+
+def test_bulk_receive_needs_confirmation_and_is_all_or_nothing(app, ctx, client):
+    fx.load_demo()
+    a, b = _submitted(2)
+    fx.login(client, "tdkt.chuyenvien")
+    items = [f"{a.id}:{a.version}", f"{b.id}:{b.version + 5}"]
+    page = client.post("/review/bulk", data={"transition": "receive", "dossier": items})
+    text = page.get_data(as_text=True)
+    assert "2 hồ sơ" in text and "Hồ sơ số 1" in text and "Hồ sơ số 2" in text
+    r = client.post("/review/bulk", data={"transition": "receive", "dossier": items, "confirm": "yes"},
+                    follow_redirects=True)
+    assert "Đã có người khác thay đổi hồ sơ này" in r.get_data(as_text=True)
+    db.session.expire_all()
+    assert [db.session.get(Dossier, x.id).state for x in (a, b)] == ["submitted", "submitted"]
+
+
+def test_other_unit_board_cannot_open_dossier(app, ctx, client):
+    """A commune specialist gets 404 for a dossier of another commune."""
+    fx.load_demo()
+    d = _submitted(1, unit_code="X-NHOQUAN")[0]
+    fx.login(client, "xa.vanphong")
+    assert client.get(f"/review/{d.id}").status_code == 404
+
+
+def test_pdf_shown_inline_in_a_sandbox(app, ctx, client):
+    fx.load_demo()
+    d = _submitted(1)[0]
+    att = d.attachments[0]
+    fx.login(client, "tdkt.chuyenvien")
+    page = client.get(f"/review/{d.id}").get_data(as_text=True)
+    assert f'<iframe src="/review/{d.id}/files/{att.id}"' in page
+    r = client.get(f"/review/{d.id}/files/{att.id}")
+    assert r.status_code == 200 and r.data.startswith(b"%PDF-")
+    assert r.headers["Content-Disposition"].startswith("inline")
+    assert "sandbox" in r.headers["Content-Security-Policy"]
+    assert r.headers["X-Frame-Options"] == "SAMEORIGIN"
+    r = client.get(f"/review/{d.id}/files/{att.id}?download=1")
+    assert r.headers["Content-Disposition"].startswith("attachment")
+    other = fx.make_dossier("X-NHOQUAN", complete=True)
+    db.session.commit()
+    assert client.get(f"/review/{d.id}/files/{other.attachments[0].id}").status_code == 404
+
+
+def test_outcome_rules_and_stale_version(app, ctx, client):
+    """Ineligible needs a reason; a stale version gets the conflict message and saves nothing."""
+    fx.load_demo()
+    d = _submitted(1)[0]
+    d.state = "appraising"
+    db.session.commit()
+    n = d.nominees[0]
+    fx.login(client, "tdkt.chuyenvien")
+    r = client.post(f"/review/{d.id}/nominees/{n.id}", data={"version": n.version, "outcome": "ineligible",
+                                                             "reason": ""}, follow_redirects=True)
+    assert "vui lòng nhập lý do không đủ điều kiện" in r.get_data(as_text=True)
+    loaded = n.version
+    client.post(f"/review/{d.id}/nominees/{n.id}", data={"version": loaded, "outcome": "eligible"})
+    r = client.post(f"/review/{d.id}/nominees/{n.id}", data={"version": loaded, "outcome": "ineligible",
+                                                             "reason": "x"}, follow_redirects=True)
+    assert "Đã có người khác thay đổi hồ sơ này, vui lòng tải lại." in r.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Nominee, n.id).outcome == "eligible"
+
+
+def test_return_to_unit_needs_reason(app, ctx, client):
+    fx.load_demo()
+    d = _submitted(1)[0]
+    fx.login(client, "tdkt.chuyenvien")
+    r = client.post(f"/review/{d.id}/fire", data={"transition": "return_to_unit", "version": d.version},
+                    follow_redirects=True)
+    assert "Vui lòng nhập lý do." in r.get_data(as_text=True)
+    r = client.post(f"/review/{d.id}/fire", data={"transition": "return_to_unit", "version": d.version,
+                                                  "comment": "Thiếu biên bản họp."})
+    db.session.expire_all()
+    assert db.session.get(Dossier, d.id).state == "returned"
+    assert db.session.scalar(sa.select(Attachment.id).where(Attachment.dossier_id == d.id))

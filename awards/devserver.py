@@ -30,6 +30,10 @@ def main() -> None:
     for username, roles in demo_logins():
         print(f"    {username:<18} {roles}")
     print(flush=True)
+    def _terminate(_signum, _frame):
+        raise SystemExit(0)  # run the finally below, which stops the scheduler too
+
+    signal.signal(signal.SIGTERM, _terminate)
     try:
         app.run(host=args.host, port=args.port, debug=False, use_reloader=False, threaded=True)
     finally:

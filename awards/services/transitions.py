@@ -155,6 +155,8 @@ def queue_after_commit(session: Session, effect: str, payload: dict[str, Any]) -
 
 @event.listens_for(Session, "after_commit")
 def _run_after_commit(session: Session) -> None:
+    if session.in_nested_transaction():
+        return  # a savepoint was released: the outer transaction has not committed yet
     queued = session.info.pop("after_commit", [])
     if not queued:
         return
@@ -172,6 +174,8 @@ def _run_after_commit(session: Session) -> None:
 
 @event.listens_for(Session, "after_rollback")
 def _drop_after_commit(session: Session) -> None:
+    if session.in_nested_transaction():
+        return  # only a savepoint rolled back; the outer transaction may still commit
     session.info.pop("after_commit", None)
 
 

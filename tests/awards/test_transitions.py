@@ -165,3 +165,14 @@ def test_twenty_threads_fire_the_same_transition_on_sqlite(app, dossier):
     assert outcomes.count("ok") == 1 and len(outcomes) == 20
     db.session.expire_all()
     assert db.session.scalar(sa.select(sa.func.count()).select_from(WorkflowHistory)) == 1
+
+
+def test_savepoints_neither_run_nor_drop_the_effects(dossier, monkeypatch):
+    seen = []
+    monkeypatch.setitem(transitions.AFTER_COMMIT_HANDLERS, "notify", lambda s, p: seen.append(p["transition"]))
+    transitions.fire(db.session, dossier, "submit", actor=f.user("xa.chutich"))
+    db.session.begin_nested().commit()
+    assert seen == []
+    db.session.begin_nested().rollback()
+    db.session.commit()
+    assert seen == ["submit"]

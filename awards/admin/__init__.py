@@ -7,3 +7,4 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 from . import routes  # noqa: E402,F401
 from . import routes_movements, routes_setup, routes_units  # noqa: E402,F401
 from . import routes_eligibility  # noqa: E402,F401
+from . import routes_templates  # noqa: E402,F401

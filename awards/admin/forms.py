@@ -591,3 +591,15 @@ class EligibilityRuleForm(FlaskForm):
 
 class EligibilityRuleEndForm(FlaskForm):
     valid_to = DateVNField("Áp dụng đến hết ngày", validators=[Required("Vui lòng nhập ngày kết thúc.")])
+
+
+# -- Word templates of an authority (issue #6) ------------------------------------------------------
+
+from flask_wtf.file import FileField, FileRequired  # noqa: E402
+
+
+class DocTemplateUploadForm(FlaskForm):
+    """Upload an edited Word template (.docx) of one kind; the content is checked by services.templates."""
+
+    file = FileField("Tệp mẫu Word (.docx, tối đa 5 MB)",
+                     validators=[FileRequired("Vui lòng chọn tệp mẫu Word (.docx).")])

@@ -4,6 +4,10 @@ from .audit import AuditEvent, AuditLogIsAppendOnly
 from .authorities import Authority, NumberCounter, Signer
 from .calendar import CalendarDay, CalendarDayKind
 from .decisions import DECISION_STATE_LABELS, Award, AwardStatus, Certificate, Decision, DecisionState
+from .council import (  # noqa: F401  (issue #5)
+    SESSION_KIND_LABELS, AgendaItem, Appraisal, CouncilMember, CouncilSession, SessionKind, SessionStatus, Vote,
+    VoteChoice, WrittenOpinion,
+)
 from .common import RECIPIENT_KIND_LABELS, ROLE_LABELS, RecipientKind, Role, UTCDateTime, utcnow
 from .dossiers import (
     ATTACHMENT_KIND_LABELS,
@@ -18,7 +22,11 @@ from .dossiers import (
     NomineeOutcome,
     WorkflowHistory,
 )
+from .eligibility import EligibilityRule
 from .forms import AwardForm
+from .notifications import (
+    OUTBOX_STATUS_LABELS, JobRun, JobStatus, Notification, NotificationKind, OutboxMessage, OutboxStatus,
+)
 from .movements import (
     ROUND_KIND_LABELS,
     Movement,
@@ -31,6 +39,7 @@ from .movements import (
     RoundStatus,
 )
 from .rules import RuleCoefficient, RuleSet
+from .templates import TEMPLATE_KINDS, DocumentTemplate
 from .units import UNIT_KIND_LABELS, Unit, UnitKind
 from .users import RoleAssignment, User
 

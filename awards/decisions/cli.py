@@ -68,7 +68,7 @@ def register_cli(app: Flask) -> None:
         session = db.session
         decision = build_sample_decision(session, collectives=collectives, individuals=individuals,
                                          households=households, day=when, number=number)
-        data, _ = decision_docx(decision)
+        data, _ = decision_docx(decision, session)
         session.rollback()  # nothing of the sample is kept
         out.write_bytes(data)
         from ..documents.vietnamese import format_number

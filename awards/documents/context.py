@@ -219,7 +219,16 @@ def minutes_data(cs: "CouncilSession") -> MinutesData:
 # ----------------------------------------------------------------------------- rendering
 
 
-def _render(kind: str, data) -> bytes:
+def _template(session: "Session | None", authority_id: int | None, kind: str) -> bytes | None:
+    """The authority's active uploaded template of ``kind``, or None for the built-in one."""
+    if session is None or authority_id is None:
+        return None
+    from ..services.templates import active_template
+
+    return active_template(session, authority_id, kind)
+
+
+def _render(kind: str, data, template_bytes: bytes | None = None) -> bytes:
     try:
         if kind == "decision":
             from .decision import render_decision as fn
@@ -231,23 +240,36 @@ def _render(kind: str, data) -> bytes:
             from .certificates import render_certificates as fn
     except ImportError as exc:  # pragma: no cover - documents are part of the app
         raise RendererMissing("Chưa có mẫu văn bản để tạo tệp.") from exc
-    return fn(data)
+    return fn(data, template_bytes=template_bytes)
 
 
-def decision_docx(decision: "Decision") -> tuple[bytes, str]:
+def _session_of(obj) -> "Session | None":
+    from sqlalchemy.orm import object_session
+
+    return object_session(obj)
+
+
+def _authority_id(decision: "Decision") -> int | None:
+    return decision.authority_id or (decision.authority.id if decision.authority is not None else None)
+
+
+def decision_docx(decision: "Decision", session: "Session | None" = None) -> tuple[bytes, str]:
     name = f"quyet-dinh-{decision.number or 'du-thao'}-{decision.year or ''}.docx".replace("-.docx", ".docx")
-    return _render("decision", decision_data(decision)), name
+    tpl = _template(session or _session_of(decision), _authority_id(decision), "decision")
+    return _render("decision", decision_data(decision), tpl), name
 
 
 def proposal_docx(session: "Session", decision: "Decision") -> tuple[bytes, str]:
-    return _render("proposal", proposal_data(decision)), f"to-trinh-quyet-dinh-{decision.id}.docx"
+    tpl = _template(session, _authority_id(decision), "proposal")
+    return _render("proposal", proposal_data(decision), tpl), f"to-trinh-quyet-dinh-{decision.id}.docx"
 
 
 def certificates_docx(decision: "Decision") -> tuple[bytes, str]:
     items = certificate_items(decision)
     if not items:
         raise RendererMissing("Quyết định chưa có giấy chứng nhận nào để in.")
-    return _render("certificates", items), f"bang-khen-qd-{decision.number}-{decision.year}.docx"
+    tpl = _template(_session_of(decision), _authority_id(decision), "certificate")
+    return _render("certificates", items, tpl), f"bang-khen-qd-{decision.number}-{decision.year}.docx"
 
 
 def minutes_docx(session: "Session", cs: "CouncilSession") -> tuple[bytes, str]:

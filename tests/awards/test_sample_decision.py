@@ -61,3 +61,23 @@ def test_sample_decision_of_three_thousand_recipients(ctx, runner, tmp_path):
 def test_sample_decision_needs_the_demo(runner, tmp_path):
     r = runner.invoke(args=["sample-decision", "--out", str(tmp_path / "x.docx")])
     assert r.exit_code != 0 and "seed-demo" in r.output
+
+
+def test_the_authoritys_active_template_is_used_for_the_decision(ctx, runner, tmp_path):
+    """An office's own Word template, once activated, is what the clerk's download renders."""
+    from awards.services.templates import activate_template, upload_template
+    from tests.awards.test_admin_templates import EDIT, edited_decision
+
+    f.load_demo()
+    auth = f.form("BK-TINH").authority
+    tmpl = upload_template(db.session, actor=f.user("admin"), authority=auth, kind="decision",
+                           filename="mau.docx", data=edited_decision())
+    db.session.commit()
+    out = tmp_path / "qd.docx"
+    runner.invoke(args=["sample-decision", "--out", str(out), "--individuals", "2", "--date", "2026-08-01"])
+    assert EDIT not in _text(out)  # uploaded but not yet in use
+    activate_template(db.session, tmpl, actor=f.user("admin"))
+    db.session.commit()
+    r = runner.invoke(args=["sample-decision", "--out", str(out), "--individuals", "2", "--date", "2026-08-01"])
+    assert r.exit_code == 0, r.output
+    assert EDIT in _text(out)

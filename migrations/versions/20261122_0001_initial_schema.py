@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 09:47:28.295402
+Create Date: 2026-11-22 10:49:41.846447
 """
 from alembic import op
 import sqlalchemy as sa
@@ -46,6 +46,29 @@ def upgrade() -> None:
     sa.CheckConstraint("kind IN ('day_off', 'working_day')", name=op.f('ck_calendar_day_kind')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_calendar_day')),
     sa.UniqueConstraint('day', name=op.f('uq_calendar_day_day'))
+    )
+    op.create_table('job_run',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('job', sa.String(length=64), nullable=False),
+    sa.Column('slot', sa.String(length=160), nullable=False),
+    sa.Column('run_dt', awards.models.common.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('runner', sa.String(length=120), nullable=True),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_job_run')),
+    sa.UniqueConstraint('job', 'slot', name='uq_job_run_job_slot')
+    )
+    op.create_table('job_status',
+    sa.Column('job', sa.String(length=64), nullable=False),
+    sa.Column('last_run_dt', awards.models.common.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('last_success_dt', awards.models.common.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('last_duration_ms', sa.Integer(), nullable=True),
+    sa.Column('last_result', sa.String(length=255), nullable=True),
+    sa.Column('last_error', sa.Text(), nullable=True),
+    sa.Column('last_error_dt', awards.models.common.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('next_run_dt', awards.models.common.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('runner', sa.String(length=120), nullable=True),
+    sa.Column('runs', sa.Integer(), nullable=False),
+    sa.Column('failures', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('job', name=op.f('pk_job_status'))
     )
     op.create_table('rule_set',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -162,6 +185,50 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_award_form')),
     sa.UniqueConstraint('code', name=op.f('uq_award_form_code'))
     )
+    op.create_table('council_session',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=20), nullable=False),
+    sa.Column('unit_id', sa.Integer(), nullable=False),
+    sa.Column('title', sa.String(length=255), nullable=False),
+    sa.Column('meeting_date', sa.Date(), nullable=False),
+    sa.Column('location', sa.String(length=255), nullable=True),
+    sa.Column('agenda_notes', sa.Text(), nullable=True),
+    sa.Column('conclusion', sa.Text(), nullable=True),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('created_dt', awards.models.common.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('closed_dt', awards.models.common.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.CheckConstraint("kind IN ('council', 'standing')", name=op.f('ck_council_session_kind')),
+    sa.CheckConstraint("status IN ('open', 'closed')", name=op.f('ck_council_session_status')),
+    sa.ForeignKeyConstraint(['created_by_id'], ['user_account.id'], name=op.f('fk_council_session_created_by_id_user_account')),
+    sa.ForeignKeyConstraint(['unit_id'], ['unit.id'], name=op.f('fk_council_session_unit_id_unit')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_council_session'))
+    )
+    with op.batch_alter_table('council_session', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_council_session_unit_id'), ['unit_id'], unique=False)
+
+    op.create_table('document_template',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('authority_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=32), nullable=False),
+    sa.Column('filename', sa.String(length=255), nullable=False),
+    sa.Column('size', sa.Integer(), nullable=False),
+    sa.Column('sha256', sa.String(length=64), nullable=False),
+    sa.Column('data', sa.LargeBinary(), nullable=True),
+    sa.Column('uploaded_by_id', sa.Integer(), nullable=True),
+    sa.Column('uploaded_dt', awards.models.common.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('active', sa.Boolean(), nullable=False),
+    sa.Column('activated_dt', awards.models.common.UTCDateTime(timezone=True), nullable=True),
+    sa.CheckConstraint("kind IN ('decision', 'proposal', 'minutes', 'certificate', 'certificate_overlay')", name=op.f('ck_document_template_ck_document_template_kind')),
+    sa.ForeignKeyConstraint(['authority_id'], ['authority.id'], name=op.f('fk_document_template_authority_id_authority'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['uploaded_by_id'], ['user_account.id'], name=op.f('fk_document_template_uploaded_by_id_user_account')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_document_template'))
+    )
+    with op.batch_alter_table('document_template', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_document_template_authority_id'), ['authority_id'], unique=False)
+        batch_op.create_index('uq_document_template_active', ['authority_id', 'kind'], unique=True, sqlite_where=sa.text('active'), postgresql_where=sa.text('active'))
+
     op.create_table('movement',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('name', sa.String(length=255), nullable=False),
@@ -237,6 +304,22 @@ def upgrade() -> None:
     with op.batch_alter_table('award_round', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_award_round_movement_id'), ['movement_id'], unique=False)
 
+    op.create_table('council_member',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('session_id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=True),
+    sa.Column('full_name', sa.String(length=120), nullable=False),
+    sa.Column('position_title', sa.String(length=255), nullable=True),
+    sa.Column('is_standing', sa.Boolean(), nullable=False),
+    sa.Column('present', sa.Boolean(), nullable=False),
+    sa.Column('position', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['session_id'], ['council_session.id'], name=op.f('fk_council_member_session_id_council_session'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['user_id'], ['user_account.id'], name=op.f('fk_council_member_user_id_user_account')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_council_member'))
+    )
+    with op.batch_alter_table('council_member', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_council_member_session_id'), ['session_id'], unique=False)
+
     op.create_table('movement_indicator',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('movement_id', sa.Integer(), nullable=False),
@@ -268,6 +351,54 @@ def upgrade() -> None:
     with op.batch_alter_table('rule_coefficient', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_rule_coefficient_rule_set_id'), ['rule_set_id'], unique=False)
 
+    op.create_table('decision',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('authority_id', sa.Integer(), nullable=False),
+    sa.Column('award_form_id', sa.Integer(), nullable=False),
+    sa.Column('round_id', sa.Integer(), nullable=True),
+    sa.Column('state', sa.String(length=20), nullable=False),
+    sa.Column('title', sa.String(length=500), nullable=False),
+    sa.Column('achievement_phrase', sa.Text(), nullable=True),
+    sa.Column('number', sa.Integer(), nullable=True),
+    sa.Column('year', sa.Integer(), nullable=True),
+    sa.Column('number_source', sa.String(length=20), nullable=True),
+    sa.Column('decision_date', sa.Date(), nullable=True),
+    sa.Column('signer_id', sa.Integer(), nullable=True),
+    sa.Column('proposal_number', sa.String(length=40), nullable=True),
+    sa.Column('proposal_date', sa.Date(), nullable=True),
+    sa.Column('rule_set_id', sa.Integer(), nullable=True),
+    sa.Column('snapshot', sa.JSON(), nullable=True),
+    sa.Column('total_amount', sa.BigInteger(), nullable=False),
+    sa.Column('fund_source', sa.String(length=255), nullable=True),
+    sa.Column('return_reason', sa.Text(), nullable=True),
+    sa.Column('scan_filename', sa.String(length=255), nullable=True),
+    sa.Column('scan_data', sa.LargeBinary(), nullable=True),
+    sa.Column('revoked_reason', sa.Text(), nullable=True),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('created_dt', awards.models.common.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('issued_dt', awards.models.common.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('submitted_dt', awards.models.common.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('approved_dt', awards.models.common.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('approved_by_id', sa.Integer(), nullable=True),
+    sa.Column('numbered_dt', awards.models.common.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('revoked_dt', awards.models.common.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.CheckConstraint("state <> 'revoked' OR revoked_reason IS NOT NULL", name=op.f('ck_decision_revoked_reason')),
+    sa.CheckConstraint("state IN ('draft', 'submitted', 'approved', 'issued', 'revoked')", name=op.f('ck_decision_state')),
+    sa.CheckConstraint("state NOT IN ('issued', 'revoked') OR (number IS NOT NULL AND decision_date IS NOT NULL)", name=op.f('ck_decision_issued_numbered')),
+    sa.ForeignKeyConstraint(['approved_by_id'], ['user_account.id'], name=op.f('fk_decision_approved_by_id_user_account')),
+    sa.ForeignKeyConstraint(['authority_id'], ['authority.id'], name=op.f('fk_decision_authority_id_authority')),
+    sa.ForeignKeyConstraint(['award_form_id'], ['award_form.id'], name=op.f('fk_decision_award_form_id_award_form')),
+    sa.ForeignKeyConstraint(['created_by_id'], ['user_account.id'], name=op.f('fk_decision_created_by_id_user_account')),
+    sa.ForeignKeyConstraint(['round_id'], ['award_round.id'], name=op.f('fk_decision_round_id_award_round')),
+    sa.ForeignKeyConstraint(['rule_set_id'], ['rule_set.id'], name=op.f('fk_decision_rule_set_id_rule_set')),
+    sa.ForeignKeyConstraint(['signer_id'], ['signer.id'], name=op.f('fk_decision_signer_id_signer')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_decision')),
+    sa.UniqueConstraint('authority_id', 'year', 'number', name='uq_decision_number')
+    )
+    with op.batch_alter_table('decision', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_decision_authority_id'), ['authority_id'], unique=False)
+
     op.create_table('dossier',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('round_id', sa.Integer(), nullable=False),
@@ -296,6 +427,26 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_dossier_round_id'), ['round_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_dossier_state'), ['state'], unique=False)
         batch_op.create_index(batch_op.f('ix_dossier_unit_id'), ['unit_id'], unique=False)
+
+    op.create_table('eligibility_rule',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('award_form_id', sa.Integer(), nullable=False),
+    sa.Column('round_id', sa.Integer(), nullable=True),
+    sa.Column('valid_from', sa.Date(), nullable=False),
+    sa.Column('valid_to', sa.Date(), nullable=True),
+    sa.Column('allow_posthumous', sa.Boolean(), nullable=False),
+    sa.Column('no_repeat_in_round', sa.Boolean(), nullable=False),
+    sa.Column('require_report', sa.Boolean(), nullable=False),
+    sa.Column('min_household_contribution', sa.BigInteger(), nullable=True),
+    sa.Column('source', sa.String(length=255), nullable=True),
+    sa.CheckConstraint('min_household_contribution IS NULL OR min_household_contribution >= 0', name=op.f('ck_eligibility_rule_min_household')),
+    sa.CheckConstraint('valid_to IS NULL OR valid_to >= valid_from', name=op.f('ck_eligibility_rule_valid_range')),
+    sa.ForeignKeyConstraint(['award_form_id'], ['award_form.id'], name=op.f('fk_eligibility_rule_award_form_id_award_form'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['round_id'], ['award_round.id'], name=op.f('fk_eligibility_rule_round_id_award_round'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_eligibility_rule'))
+    )
+    with op.batch_alter_table('eligibility_rule', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_eligibility_rule_award_form_id'), ['award_form_id'], unique=False)
 
     op.create_table('round_extension',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -339,6 +490,32 @@ def upgrade() -> None:
     with op.batch_alter_table('round_quota', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_round_quota_round_id'), ['round_id'], unique=False)
 
+    op.create_table('written_opinion',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('session_id', sa.Integer(), nullable=False),
+    sa.Column('member_id', sa.Integer(), nullable=False),
+    sa.Column('content', sa.Text(), nullable=False),
+    sa.Column('agrees', sa.Boolean(), nullable=True),
+    sa.Column('recorded_dt', awards.models.common.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['member_id'], ['council_member.id'], name=op.f('fk_written_opinion_member_id_council_member'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['session_id'], ['council_session.id'], name=op.f('fk_written_opinion_session_id_council_session'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_written_opinion')),
+    sa.UniqueConstraint('session_id', 'member_id', name='uq_written_opinion')
+    )
+    with op.batch_alter_table('written_opinion', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_written_opinion_session_id'), ['session_id'], unique=False)
+
+    op.create_table('appraisal',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('dossier_id', sa.Integer(), nullable=False),
+    sa.Column('opinion', sa.Text(), nullable=False),
+    sa.Column('appraiser_id', sa.Integer(), nullable=True),
+    sa.Column('updated_dt', awards.models.common.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['appraiser_id'], ['user_account.id'], name=op.f('fk_appraisal_appraiser_id_user_account')),
+    sa.ForeignKeyConstraint(['dossier_id'], ['dossier.id'], name=op.f('fk_appraisal_dossier_id_dossier'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_appraisal')),
+    sa.UniqueConstraint('dossier_id', name=op.f('uq_appraisal_dossier_id'))
+    )
     op.create_table('nominee',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('dossier_id', sa.Integer(), nullable=False),
@@ -386,6 +563,25 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_nominee_dossier_id'), ['dossier_id'], unique=False)
         batch_op.create_index('ix_nominee_name_key', ['name_key'], unique=False)
 
+    op.create_table('notification',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=20), nullable=False),
+    sa.Column('title', sa.String(length=255), nullable=False),
+    sa.Column('body', sa.Text(), nullable=False),
+    sa.Column('link', sa.String(length=255), nullable=True),
+    sa.Column('dossier_id', sa.Integer(), nullable=True),
+    sa.Column('created_dt', awards.models.common.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('read_dt', awards.models.common.UTCDateTime(timezone=True), nullable=True),
+    sa.CheckConstraint("kind IN ('workflow', 'reminder', 'overdue', 'escalation', 'round', 'digest')", name=op.f('ck_notification_kind')),
+    sa.ForeignKeyConstraint(['dossier_id'], ['dossier.id'], name=op.f('fk_notification_dossier_id_dossier'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['user_id'], ['user_account.id'], name=op.f('fk_notification_user_id_user_account'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_notification'))
+    )
+    with op.batch_alter_table('notification', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_notification_dossier_id'), ['dossier_id'], unique=False)
+        batch_op.create_index('ix_notification_user_unread', ['user_id', 'read_dt'], unique=False)
+
     op.create_table('workflow_history',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('dossier_id', sa.Integer(), nullable=False),
@@ -402,6 +598,31 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('workflow_history', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_workflow_history_dossier_id'), ['dossier_id'], unique=False)
+
+    op.create_table('agenda_item',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('session_id', sa.Integer(), nullable=False),
+    sa.Column('dossier_id', sa.Integer(), nullable=False),
+    sa.Column('nominee_id', sa.Integer(), nullable=False),
+    sa.Column('position', sa.Integer(), nullable=False),
+    sa.Column('yes', sa.Integer(), nullable=False),
+    sa.Column('no', sa.Integer(), nullable=False),
+    sa.Column('abstain', sa.Integer(), nullable=False),
+    sa.Column('counted', sa.Boolean(), nullable=False),
+    sa.Column('agreed', sa.Boolean(), nullable=True),
+    sa.Column('passed', sa.Boolean(), nullable=True),
+    sa.Column('result', sa.JSON(), nullable=True),
+    sa.CheckConstraint('yes >= 0 AND no >= 0 AND abstain >= 0', name=op.f('ck_agenda_item_counts_nonnegative')),
+    sa.ForeignKeyConstraint(['dossier_id'], ['dossier.id'], name=op.f('fk_agenda_item_dossier_id_dossier')),
+    sa.ForeignKeyConstraint(['nominee_id'], ['nominee.id'], name=op.f('fk_agenda_item_nominee_id_nominee')),
+    sa.ForeignKeyConstraint(['session_id'], ['council_session.id'], name=op.f('fk_agenda_item_session_id_council_session'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_agenda_item')),
+    sa.UniqueConstraint('session_id', 'nominee_id', name='uq_agenda_item')
+    )
+    with op.batch_alter_table('agenda_item', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_agenda_item_dossier_id'), ['dossier_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_agenda_item_nominee_id'), ['nominee_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_agenda_item_session_id'), ['session_id'], unique=False)
 
     op.create_table('attachment',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -424,6 +645,43 @@ def upgrade() -> None:
     with op.batch_alter_table('attachment', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_attachment_dossier_id'), ['dossier_id'], unique=False)
 
+    op.create_table('award',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('decision_id', sa.Integer(), nullable=False),
+    sa.Column('nominee_id', sa.Integer(), nullable=True),
+    sa.Column('unit_id', sa.Integer(), nullable=False),
+    sa.Column('position', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=20), nullable=False),
+    sa.Column('name', sa.String(length=255), nullable=False),
+    sa.Column('canonical_name', sa.String(length=255), nullable=False),
+    sa.Column('name_key', sa.String(length=255), nullable=False),
+    sa.Column('gender', sa.String(length=10), nullable=True),
+    sa.Column('birth_year', sa.Integer(), nullable=True),
+    sa.Column('citizen_id', sa.String(length=12), nullable=True),
+    sa.Column('position_title', sa.String(length=255), nullable=True),
+    sa.Column('workplace', sa.String(length=255), nullable=True),
+    sa.Column('address', sa.String(length=255), nullable=True),
+    sa.Column('amount', sa.BigInteger(), nullable=False),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('revoked_reason', sa.Text(), nullable=True),
+    sa.Column('revoked_dt', awards.models.common.UTCDateTime(timezone=True), nullable=True),
+    sa.CheckConstraint("kind IN ('collective', 'individual', 'household')", name=op.f('ck_award_kind')),
+    sa.CheckConstraint("status <> 'revoked' OR revoked_reason IS NOT NULL", name=op.f('ck_award_revoked_reason')),
+    sa.CheckConstraint("status IN ('proposed', 'active', 'revoked')", name=op.f('ck_award_status')),
+    sa.CheckConstraint('amount >= 0', name=op.f('ck_award_amount_nonnegative')),
+    sa.ForeignKeyConstraint(['decision_id'], ['decision.id'], name=op.f('fk_award_decision_id_decision'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['nominee_id'], ['nominee.id'], name=op.f('fk_award_nominee_id_nominee')),
+    sa.ForeignKeyConstraint(['unit_id'], ['unit.id'], name=op.f('fk_award_unit_id_unit')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_award')),
+    sa.UniqueConstraint('decision_id', 'nominee_id', name='uq_award_nominee')
+    )
+    with op.batch_alter_table('award', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_award_citizen_id'), ['citizen_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_award_decision_id'), ['decision_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_award_name_key'), ['name_key'], unique=False)
+        batch_op.create_index(batch_op.f('ix_award_nominee_id'), ['nominee_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_award_unit_id'), ['unit_id'], unique=False)
+
     op.create_table('nominee_indicator_value',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('nominee_id', sa.Integer(), nullable=False),
@@ -437,29 +695,112 @@ def upgrade() -> None:
     with op.batch_alter_table('nominee_indicator_value', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_nominee_indicator_value_nominee_id'), ['nominee_id'], unique=False)
 
+    op.create_table('outbox_message',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('notification_id', sa.Integer(), nullable=True),
+    sa.Column('to_addr', sa.String(length=254), nullable=False),
+    sa.Column('subject', sa.String(length=255), nullable=False),
+    sa.Column('body', sa.Text(), nullable=False),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('attempts', sa.Integer(), nullable=False),
+    sa.Column('next_attempt_dt', awards.models.common.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('last_error', sa.Text(), nullable=True),
+    sa.Column('claimed_by', sa.String(length=120), nullable=True),
+    sa.Column('claimed_dt', awards.models.common.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_dt', awards.models.common.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('sent_dt', awards.models.common.UTCDateTime(timezone=True), nullable=True),
+    sa.CheckConstraint("status IN ('queued', 'sending', 'sent', 'failed')", name=op.f('ck_outbox_message_status')),
+    sa.CheckConstraint('attempts >= 0', name=op.f('ck_outbox_message_attempts_nonnegative')),
+    sa.ForeignKeyConstraint(['notification_id'], ['notification.id'], name=op.f('fk_outbox_message_notification_id_notification'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_outbox_message'))
+    )
+    with op.batch_alter_table('outbox_message', schema=None) as batch_op:
+        batch_op.create_index('ix_outbox_message_due', ['status', 'next_attempt_dt'], unique=False)
+        batch_op.create_index(batch_op.f('ix_outbox_message_notification_id'), ['notification_id'], unique=False)
+
+    op.create_table('certificate',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('award_id', sa.Integer(), nullable=False),
+    sa.Column('serial', sa.String(length=40), nullable=False),
+    sa.Column('verification_code', sa.String(length=40), nullable=False),
+    sa.Column('issued_dt', awards.models.common.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['award_id'], ['award.id'], name=op.f('fk_certificate_award_id_award'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_certificate')),
+    sa.UniqueConstraint('award_id', name=op.f('uq_certificate_award_id')),
+    sa.UniqueConstraint('serial', name=op.f('uq_certificate_serial')),
+    sa.UniqueConstraint('verification_code', name=op.f('uq_certificate_verification_code'))
+    )
+    op.create_table('council_vote',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('item_id', sa.Integer(), nullable=False),
+    sa.Column('member_id', sa.Integer(), nullable=False),
+    sa.Column('choice', sa.String(length=10), nullable=False),
+    sa.CheckConstraint("choice IN ('yes', 'no', 'abstain')", name=op.f('ck_council_vote_choice')),
+    sa.ForeignKeyConstraint(['item_id'], ['agenda_item.id'], name=op.f('fk_council_vote_item_id_agenda_item'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['member_id'], ['council_member.id'], name=op.f('fk_council_vote_member_id_council_member'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_council_vote')),
+    sa.UniqueConstraint('item_id', 'member_id', name='uq_council_vote')
+    )
+    with op.batch_alter_table('council_vote', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_council_vote_item_id'), ['item_id'], unique=False)
+
     # ### end Alembic commands ###
 
 
 def downgrade() -> None:
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('council_vote', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_council_vote_item_id'))
+
+    op.drop_table('council_vote')
+    op.drop_table('certificate')
+    with op.batch_alter_table('outbox_message', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_outbox_message_notification_id'))
+        batch_op.drop_index('ix_outbox_message_due')
+
+    op.drop_table('outbox_message')
     with op.batch_alter_table('nominee_indicator_value', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_nominee_indicator_value_nominee_id'))
 
     op.drop_table('nominee_indicator_value')
+    with op.batch_alter_table('award', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_award_unit_id'))
+        batch_op.drop_index(batch_op.f('ix_award_nominee_id'))
+        batch_op.drop_index(batch_op.f('ix_award_name_key'))
+        batch_op.drop_index(batch_op.f('ix_award_decision_id'))
+        batch_op.drop_index(batch_op.f('ix_award_citizen_id'))
+
+    op.drop_table('award')
     with op.batch_alter_table('attachment', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_attachment_dossier_id'))
 
     op.drop_table('attachment')
+    with op.batch_alter_table('agenda_item', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_agenda_item_session_id'))
+        batch_op.drop_index(batch_op.f('ix_agenda_item_nominee_id'))
+        batch_op.drop_index(batch_op.f('ix_agenda_item_dossier_id'))
+
+    op.drop_table('agenda_item')
     with op.batch_alter_table('workflow_history', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_workflow_history_dossier_id'))
 
     op.drop_table('workflow_history')
+    with op.batch_alter_table('notification', schema=None) as batch_op:
+        batch_op.drop_index('ix_notification_user_unread')
+        batch_op.drop_index(batch_op.f('ix_notification_dossier_id'))
+
+    op.drop_table('notification')
     with op.batch_alter_table('nominee', schema=None) as batch_op:
         batch_op.drop_index('ix_nominee_name_key')
         batch_op.drop_index(batch_op.f('ix_nominee_dossier_id'))
         batch_op.drop_index(batch_op.f('ix_nominee_citizen_id'))
 
     op.drop_table('nominee')
+    op.drop_table('appraisal')
+    with op.batch_alter_table('written_opinion', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_written_opinion_session_id'))
+
+    op.drop_table('written_opinion')
     with op.batch_alter_table('round_quota', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_round_quota_round_id'))
 
@@ -472,6 +813,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_round_extension_round_id'))
 
     op.drop_table('round_extension')
+    with op.batch_alter_table('eligibility_rule', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_eligibility_rule_award_form_id'))
+
+    op.drop_table('eligibility_rule')
     with op.batch_alter_table('dossier', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_dossier_unit_id'))
         batch_op.drop_index(batch_op.f('ix_dossier_state'))
@@ -479,6 +824,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_dossier_award_form_id'))
 
     op.drop_table('dossier')
+    with op.batch_alter_table('decision', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_decision_authority_id'))
+
+    op.drop_table('decision')
     with op.batch_alter_table('rule_coefficient', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_rule_coefficient_rule_set_id'))
 
@@ -487,6 +836,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_movement_indicator_movement_id'))
 
     op.drop_table('movement_indicator')
+    with op.batch_alter_table('council_member', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_council_member_session_id'))
+
+    op.drop_table('council_member')
     with op.batch_alter_table('award_round', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_award_round_movement_id'))
 
@@ -502,6 +855,15 @@ def downgrade() -> None:
     op.drop_table('role_assignment')
     op.drop_table('number_counter')
     op.drop_table('movement')
+    with op.batch_alter_table('document_template', schema=None) as batch_op:
+        batch_op.drop_index('uq_document_template_active', sqlite_where=sa.text('active'), postgresql_where=sa.text('active'))
+        batch_op.drop_index(batch_op.f('ix_document_template_authority_id'))
+
+    op.drop_table('document_template')
+    with op.batch_alter_table('council_session', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_council_session_unit_id'))
+
+    op.drop_table('council_session')
     op.drop_table('award_form')
     with op.batch_alter_table('user_account', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_user_account_unit_id'))
@@ -517,6 +879,8 @@ def downgrade() -> None:
 
     op.drop_table('unit')
     op.drop_table('rule_set')
+    op.drop_table('job_status')
+    op.drop_table('job_run')
     op.drop_table('calendar_day')
     with op.batch_alter_table('audit_event', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_audit_event_occurred_dt'))

@@ -92,8 +92,16 @@ def test_migrations_match_the_models(tmp_path):
     engine, schema = _fresh_migrated_engine(tmp_path)
     try:
         upgrade_database(engine)
+        def include(obj, name, type_, reflected, compare_to):
+            # the register's trigram index is an expression index made by migration 0003 (PostgreSQL)
+            return not (type_ == "index" and name == "ix_award_name_folded_trgm")
+
         with engine.connect() as conn:
-            diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": False}), Base.metadata)
+            ctx = MigrationContext.configure(conn, opts={"compare_type": False, "include_object": include})
+            diff = compare_metadata(ctx, Base.metadata)
+            if schema:
+                assert conn.exec_driver_sql(
+                    "SELECT count(*) FROM pg_indexes WHERE indexname = 'ix_award_name_folded_trgm'").scalar() == 1
         assert diff == [], diff
         # the audit log refuses UPDATE and DELETE in the database itself
         with engine.begin() as conn:

@@ -1,8 +1,14 @@
-"""Flask-Login user loader: the id carries the session version, so bumping it logs out everywhere."""
+"""Flask-Login user loader: the id carries the session version, so bumping it logs out everywhere.
+
+One query per request loads the user, its roles with their scope units, and the unread
+notification count for the navbar badge."""
 from __future__ import annotations
 
+import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
+
 from ..db import db
-from ..models import User
+from ..models import Notification, RoleAssignment, User
 
 
 def load_user(token: str) -> User | None:
@@ -11,7 +17,20 @@ def load_user(token: str) -> User | None:
         user_id, version = int(raw_id), int(raw_version)
     except (ValueError, AttributeError):
         return None
-    user = db.session.get(User, user_id)
-    if user is None or not user.active or user.session_version != version:
+    unread = (
+        sa.select(sa.func.count()).select_from(Notification)
+        .where(Notification.user_id == User.id, Notification.read_dt.is_(None))
+        .correlate(User).scalar_subquery()
+    )
+    row = db.session.execute(
+        sa.select(User, unread)
+        .options(joinedload(User.roles).joinedload(RoleAssignment.scope_unit))
+        .where(User.id == user_id)
+    ).unique().first()
+    if row is None:
         return None
+    user, count = row
+    if not user.active or user.session_version != version:
+        return None
+    user.unread_count = count
     return user

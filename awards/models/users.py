@@ -36,6 +36,9 @@ class User(UserMixin, Base):
         order_by="RoleAssignment.id",
     )
 
+    # Unread notifications, filled in by the request's user loader (not a column).
+    unread_count = None
+
     # Flask-Login: the id carries the session version (alternative-token pattern).
     def get_id(self) -> str:
         return f"{self.id}:{self.session_version}"

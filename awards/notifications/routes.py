@@ -21,6 +21,9 @@ def _badge():
         """Unread count for the navbar badge (one query; the badge template calls it once)."""
         if not current_user.is_authenticated:
             return 0
+        preloaded = getattr(current_user, "unread_count", None)  # set by the user loader
+        if preloaded is not None:
+            return preloaded
         return svc.unread_count(db.session, current_user)
 
     return {"unread_notifications": unread_notifications}

@@ -27,7 +27,7 @@ from ..models import (
     RoundQuota,
     RoundStatus,
 )
-from .money import NoRuleSet, rule_set_on
+from .money import min_household_contribution_on
 
 LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 REQUIRED_ATTACHMENTS = (AttachmentKind.proposal, AttachmentKind.minutes)
@@ -57,18 +57,20 @@ class FormRule:
 
 def form_rules(session: Session, round_id: int, form_ids: set[int], day: date) -> dict[int, FormRule]:
     """{form id: FormRule} — a rule naming the round wins over a form-wide rule; then the latest."""
-    try:
-        rs_min = rule_set_on(session, day).min_household_contribution
-    except NoRuleSet:
-        rs_min = None
-    rules = session.scalars(
-        sa.select(EligibilityRule).where(
-            EligibilityRule.award_form_id.in_(form_ids),
+    # One query: the rule set's minimum (a scalar subquery) beside the matching rules, if any.
+    one = sa.select(sa.literal(1).label("one")).subquery()
+    rows = session.execute(
+        sa.select(min_household_contribution_on(day), EligibilityRule)
+        .select_from(one)
+        .outerjoin(EligibilityRule, sa.and_(
+            EligibilityRule.award_form_id.in_(form_ids or {-1}),
             sa.or_(EligibilityRule.round_id.is_(None), EligibilityRule.round_id == round_id),
             EligibilityRule.valid_from <= day,
             sa.or_(EligibilityRule.valid_to.is_(None), EligibilityRule.valid_to >= day),
-        )
-    ).all() if form_ids else []
+        ))
+    ).all()
+    rs_min = rows[0][0] if rows else None
+    rules = [r for _, r in rows if r is not None]
     best: dict[int, EligibilityRule] = {}
     for r in rules:
         cur = best.get(r.award_form_id)

@@ -211,7 +211,15 @@ def duplicate_flags(session: Session, nominee: Nominee) -> list[DuplicateFlag]:
 
 
 def dossier_flags(session: Session, dossier: Dossier) -> dict[int, list[DuplicateFlag]]:
-    return flags_for_nominees(session, dossier.round_id, dossier.nominees)
+    """Flags for every nominee of the dossier, computed once per transaction and dossier version
+    (the checklist, the guards and the appraisal page all ask)."""
+    key = (id(session.get_transaction()), dossier.id, dossier.version, len(dossier.nominees))
+    cache = session.info.setdefault("dossier_flags", {})
+    if key not in cache:
+        if len(cache) > 64:
+            cache.clear()
+        cache[key] = flags_for_nominees(session, dossier.round_id, dossier.nominees)
+    return cache[key]
 
 
 __all__ = ["DuplicateFlag", "duplicate_flags", "dossier_flags", "flags_for_nominees", "REASON_LABELS"]

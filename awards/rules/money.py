@@ -20,13 +20,25 @@ def rule_set_on(session: Session, day: date) -> RuleSet:
     """The rule set in force on ``day``."""
     rs = session.scalar(
         sa.select(RuleSet)
-        .where(RuleSet.valid_from <= day, sa.or_(RuleSet.valid_to.is_(None), RuleSet.valid_to >= day))
+        .where(_in_force(day))
         .order_by(RuleSet.valid_from.desc())
         .limit(1)
     )
     if rs is None:
         raise NoRuleSet(f"Chưa có bộ quy định nào áp dụng cho ngày {day:%d/%m/%Y}.")
     return rs
+
+
+def _in_force(day: date):
+    return sa.and_(RuleSet.valid_from <= day, sa.or_(RuleSet.valid_to.is_(None), RuleSet.valid_to >= day))
+
+
+def min_household_contribution_on(day: date):
+    """A scalar subquery: the optional minimum household contribution of the rule set in force."""
+    return (
+        sa.select(RuleSet.min_household_contribution).where(_in_force(day))
+        .order_by(RuleSet.valid_from.desc()).limit(1).scalar_subquery()
+    )
 
 
 def round_up(amount: Decimal, unit: int) -> int:

@@ -19,27 +19,15 @@ import argparse
 import io
 import json
 import os
-import resource
 import statistics
 import sys
 import time
 
 import docx
 
+from bench.memory import current_rss_mb, maxrss_mb
+
 from awards.documents.certificates import render_certificates, sample_certificates
-
-
-def _maxrss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def _current_rss_mb() -> float:
-    try:
-        with open("/proc/self/statm") as fh:
-            pages = int(fh.read().split()[1])
-        return pages * resource.getpagesize() / 1024 / 1024
-    except OSError:
-        return _maxrss_mb()
 
 
 def baseline(items) -> bytes:
@@ -73,8 +61,8 @@ def main(argv: list[str] | None = None) -> int:
     items = sample_certificates(args.count)
     render_certificates(sample_certificates(2))  # warm-up
 
-    rss_before = _current_rss_mb()
-    peak_before = _maxrss_mb()
+    rss_before = current_rss_mb()
+    peak_before = maxrss_mb()
     times = []
     cpu_times = []
     output = b""
@@ -85,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
         times.append(time.perf_counter() - start)
         cpu_times.append(time.process_time() - cpu_start)
         if i == 0:
-            peak_mb = max(0.0, _maxrss_mb() - max(peak_before, rss_before))
+            peak_mb = max(0.0, maxrss_mb() - max(peak_before, rss_before))
     seconds = statistics.median(times)
 
     document = docx.Document(io.BytesIO(output))

@@ -18,7 +18,6 @@ import argparse
 import io
 import json
 import os
-import resource
 import statistics
 import sys
 import time
@@ -26,22 +25,10 @@ from datetime import date
 
 import docx
 
+from bench.memory import current_rss_mb, maxrss_mb
+
 from awards.documents.decision import annex_rows, render_decision, sample_decision_data
 from awards.documents.docx_render import load_template
-
-
-def _maxrss_mb() -> float:
-    # Linux reports ru_maxrss in KiB.
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def _current_rss_mb() -> float:
-    try:
-        with open("/proc/self/statm") as fh:
-            pages = int(fh.read().split()[1])
-        return pages * resource.getpagesize() / 1024 / 1024
-    except OSError:
-        return _maxrss_mb()
 
 
 def split_rows(rows: int) -> tuple[int, int, int]:
@@ -81,8 +68,8 @@ def main(argv: list[str] | None = None) -> int:
     data = sample_decision_data(*split_rows(args.rows), date(2027, 2, 5))
     render_decision(sample_decision_data(2, 3, 2, date(2027, 2, 5)))  # warm-up: imports, caches
 
-    rss_before = max(_current_rss_mb(), 0.0)
-    peak_before = _maxrss_mb()
+    rss_before = max(current_rss_mb(), 0.0)
+    peak_before = maxrss_mb()
     times = []
     cpu_times = []
     output = b""
@@ -93,7 +80,7 @@ def main(argv: list[str] | None = None) -> int:
         times.append(time.perf_counter() - start)
         cpu_times.append(time.process_time() - cpu_start)
         if i == 0:
-            peak_mb = max(0.0, _maxrss_mb() - max(peak_before, rss_before))
+            peak_mb = max(0.0, maxrss_mb() - max(peak_before, rss_before))
     seconds = statistics.median(times)
 
     # Sanity: the annex has one row per recipient (+ header + group rows).

@@ -26,7 +26,7 @@ from urllib.parse import urlencode
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-PER_DOSSIER = 50
+PER_DOSSIER = 10  # a commune proposes a handful per form; 10 is generous
 USER = "tdkt.chuyenvien"
 
 

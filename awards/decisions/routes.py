@@ -17,6 +17,8 @@ from ..models import (
     RECIPIENT_KIND_LABELS, Appraisal, Authority, Award, AwardForm, Decision, DecisionState, Dossier, Role, Signer,
     Unit,
 )
+from ..documents.pdf import soffice_path
+from ..services import audit
 from ..services import decisions as svc
 from ..services.transitions import STALE_MESSAGE, StaleDossier
 from . import bp
@@ -130,6 +132,7 @@ def detail(decision_id: int):
         can_submit=bool(roles & (svc.submit_roles(d.award_form.workflow) | {Role.admin.value})),
         number_form=nf, issue_form=IssueForm(version=d.version, decision_date=d.decision_date),
         reason_form=ReasonForm(version=d.version), States=DecisionState,
+        pdf_available=soffice_path() is not None,
     )
 
 
@@ -303,6 +306,10 @@ def _docx(builder, *args):
     except context.RendererMissing as exc:
         flash(str(exc), "warning")
         return None
+    decision = args[-1]
+    audit.record(db.session, "decision.download", actor=current_user, obj=decision,
+                 details={"file": filename})
+    db.session.commit()
     return context.docx_response(data, filename)
 
 
@@ -314,6 +321,28 @@ def decision_docx(decision_id: int):
 
     d = _load(decision_id)
     return _docx(context.decision_docx, d) or _back(d)
+
+
+@bp.route("/<int:decision_id>/decision.pdf")
+@role_required(*VIEW_ROLES)
+def decision_pdf(decision_id: int):
+    """Quyết định (PDF, chuyển từ DOCX bằng LibreOffice; chỉ có khi máy chủ cài LibreOffice)."""
+    from ..documents import context
+    from ..documents.pdf import PdfConversionError, docx_to_pdf, soffice_path
+
+    d = _load(decision_id)
+    if soffice_path() is None:
+        abort(404)
+    try:
+        data, filename = context.decision_docx(d)
+        pdf = docx_to_pdf(data, timeout=current_app.config.get("PDF_TIMEOUT_SECONDS", 120))
+    except (context.RendererMissing, PdfConversionError):
+        flash("Không chuyển được quyết định sang PDF; vui lòng tải bản DOCX.", "warning")
+        return _back(d)
+    audit.record(db.session, "decision.download_pdf", actor=current_user, obj=d)
+    db.session.commit()
+    return send_file(io.BytesIO(pdf), mimetype="application/pdf", as_attachment=True,
+                     download_name=filename.removesuffix(".docx") + ".pdf")
 
 
 @bp.route("/<int:decision_id>/proposal.docx")

@@ -161,6 +161,18 @@ def test_bang_khen_tinh_full_path(app, ctx):
     draft = clerk.get(f"/decisions/{dec.id}/decision.docx")
     assert draft.status_code == 200
     assert "01/QĐ-UBND" in docx_text(draft.data) and "3.800.000" in docx_text(draft.data)
+    from awards.documents.pdf import pdf_page_count, soffice_path
+    from awards.models import AuditEvent
+
+    page = clerk.get(f"/decisions/{dec.id}").get_data(as_text=True)
+    if soffice_path() is not None:  # the PDF button appears only where LibreOffice is installed
+        assert "Quyết định (PDF)" in page
+        pdf = clerk.get(f"/decisions/{dec.id}/decision.pdf")
+        assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF-") and pdf_page_count(pdf.data) >= 2
+    else:
+        assert "Quyết định (PDF)" not in page
+    downloads = db.session.scalars(sa.select(AuditEvent.details).where(AuditEvent.action == "decision.download")).all()
+    assert any(d_["file"].endswith(".docx") for d_ in downloads)
 
     r = clerk.post(f"/decisions/{dec.id}/issue", data={"version": dec.version,
                                                         "scan": (io.BytesIO(PDF), "qd-01.pdf")},

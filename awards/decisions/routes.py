@@ -328,7 +328,7 @@ def decision_docx(decision_id: int):
 def decision_pdf(decision_id: int):
     """Quyết định (PDF, chuyển từ DOCX bằng LibreOffice; chỉ có khi máy chủ cài LibreOffice)."""
     from ..documents import context
-    from ..documents.pdf import PdfConversionError, docx_to_pdf, soffice_path
+    from ..documents.pdf import PdfConversionError, docx_to_pdf
 
     d = _load(decision_id)
     if soffice_path() is None:

@@ -2,13 +2,15 @@
 from __future__ import annotations
 
 from awards.db import db
-from awards.models import Decision
+from awards.models import Award, Decision
 from tests import factories as f
 
 
 def _decision():
     form = f.form("BK-TINH")
     d = Decision(authority=form.authority, award_form=form, title="Về việc tặng Bằng khen", state="draft")
+    d.awards.append(Award(unit=f.unit("X-GIAVIEN"), kind="individual", name="Nguyễn Văn An",
+                          canonical_name="Nguyễn Văn An", name_key="nguyen van an", gender="male", amount=3_800_000))
     db.session.add(d)
     db.session.commit()
     return d

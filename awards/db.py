@@ -103,8 +103,7 @@ def _configure_sqlite(engine: Engine) -> None:
             # with "database is locked" without waiting when another writer is active.
             conn.exec_driver_sql("BEGIN IMMEDIATE")
         except BaseException:
-            conn.info.pop("awards_writer", None)
-            writer.release()
+            _release(conn)  # unless SQLAlchemy's error handling already rolled back and released
             raise
 
     def _release(conn):

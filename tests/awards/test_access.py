@@ -41,6 +41,7 @@ def world(app, ctx):
     db.session.commit()
     ids = {"dossier": d.id, "nominee": n.id, "attachment": att.id, "file": att.id, "decision": dec.id,
            "award": aw.id, "certificate": cert.id, "unit": d.unit_id, "user": f.user("xa.chuyenvien").id}
+    db.session.commit()  # end the transaction: SQLite holds the write lock while one is open
     return ids
 
 
@@ -126,3 +127,28 @@ def test_scope_helper_gives_404_outside_the_subtree(app, world):
         with pytest.raises(NotFound):
             get_scoped_or_404(Dossier, 999_999, insider)
         _ = Unit
+
+
+def test_every_post_without_a_csrf_token_is_refused(database_url, world):
+    """With CSRF on, as in production, no POST route accepts a request without the token."""
+    from awards import create_app
+    from config import TestConfig
+
+    cfg = TestConfig()
+    cfg.DATABASE_URL = database_url
+    cfg.WTF_CSRF_ENABLED = True
+    app = create_app(cfg)
+    client = app.test_client()
+    page = client.get("/auth/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    assert f.login(client, "admin").status_code == 400  # no token: refused, friendly page
+    resp = client.post("/auth/login", data={"username": "admin", "password": f.DEMO_PASSWORD, "csrf_token": token})
+    assert resp.status_code == 302
+    posts = [r for r in _rules(app) if "POST" in r.methods and r.endpoint != "static"]
+    assert len(posts) >= 20
+    for rule in posts:
+        resp = client.post(_fill(rule, world), data={"x": "1"})
+        assert resp.status_code == 400, (rule.rule, resp.status_code)
+        assert "Phiên làm việc đã hết hạn" in resp.get_data(as_text=True)
+    with app.app_context():
+        db.engine.dispose()

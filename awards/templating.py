@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app
 from flask_login import current_user
+from flask_babel import gettext
 from flask_wtf.csrf import generate_csrf
 
 from .models import ROLE_LABELS, Role
@@ -31,19 +32,24 @@ def local_date(value: date | datetime | None) -> str:
     return value.strftime("%d/%m/%Y")
 
 
+def N_(text: str) -> str:
+    """Marks a string for extraction into the catalogue; translated where it is shown (_(label))."""
+    return text
+
+
 # (endpoint, label, roles that see it; None = every signed-in user)
 UNIT = {Role.unit_clerk.value, Role.unit_head.value}
 BOARD = {Role.board_specialist.value, Role.board_lead.value}
 COUNCIL = {Role.council_member.value, Role.council_secretary.value}
 MENU = [
-    ("dashboard.index", "Việc cần xử lý", None),
-    ("dossiers.index", "Hồ sơ đề nghị", UNIT | {Role.admin.value}),
-    ("review.queue", "Thẩm định", BOARD | {Role.admin.value}),
-    ("council.index", "Hội đồng", COUNCIL | BOARD | {Role.admin.value}),
-    ("decisions.index", "Quyết định", BOARD | {Role.signer.value, Role.clerk.value, Role.admin.value}),
-    ("registry.search", "Sổ khen thưởng", None),
-    ("reports.index", "Báo cáo", BOARD | {Role.signer.value, Role.admin.value}),
-    ("admin.index", "Quản trị", {Role.admin.value}),
+    ("dashboard.index", N_("Việc cần xử lý"), None),
+    ("dossiers.index", N_("Hồ sơ đề nghị"), UNIT | {Role.admin.value}),
+    ("review.queue", N_("Thẩm định"), BOARD | {Role.admin.value}),
+    ("council.index", N_("Hội đồng"), COUNCIL | BOARD | {Role.admin.value}),
+    ("decisions.index", N_("Quyết định"), BOARD | {Role.signer.value, Role.clerk.value, Role.admin.value}),
+    ("registry.search", N_("Sổ khen thưởng"), None),
+    ("reports.index", N_("Báo cáo"), BOARD | {Role.signer.value, Role.admin.value}),
+    ("admin.index", N_("Quản trị"), {Role.admin.value}),
 ]
 
 
@@ -64,7 +70,7 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.filters["vnd"] = format_number
     app.jinja_env.filters["local_dt"] = local_dt
     app.jinja_env.filters["local_date"] = local_date
-    app.jinja_env.globals["role_label"] = lambda r: ROLE_LABELS.get(Role(r), r)
+    app.jinja_env.globals["role_label"] = lambda r: gettext(ROLE_LABELS.get(Role(r), r))
     app.jinja_env.globals["csrf_token"] = generate_csrf
 
     @app.context_processor

@@ -36,6 +36,11 @@ class UTCDateTime(TypeDecorator):
         return value.astimezone(timezone.utc)
 
 
+def N_(text: str) -> str:
+    """Marks a label for the translation catalogue; templates translate it where it is shown."""
+    return text
+
+
 class StrEnum(str, enum.Enum):
     def __str__(self) -> str:  # pragma: no cover - trivial
         return self.value
@@ -57,9 +62,9 @@ class RecipientKind(StrEnum):
 
 
 RECIPIENT_KIND_LABELS = {
-    RecipientKind.collective: "Tập thể",
-    RecipientKind.individual: "Cá nhân",
-    RecipientKind.household: "Hộ gia đình",
+    RecipientKind.collective: N_("Tập thể"),
+    RecipientKind.individual: N_("Cá nhân"),
+    RecipientKind.household: N_("Hộ gia đình"),
 }
 
 
@@ -76,13 +81,13 @@ class Role(StrEnum):
 
 
 ROLE_LABELS = {
-    Role.unit_clerk: "Chuyên viên đơn vị",
-    Role.unit_head: "Thủ trưởng đơn vị",
-    Role.board_specialist: "Chuyên viên Phòng Thi đua - Khen thưởng",
-    Role.board_lead: "Lãnh đạo Phòng Thi đua - Khen thưởng",
-    Role.council_member: "Thành viên Hội đồng",
-    Role.council_secretary: "Thư ký Hội đồng",
-    Role.signer: "Người ký quyết định",
-    Role.clerk: "Văn thư",
-    Role.admin: "Quản trị hệ thống",
+    Role.unit_clerk: N_("Chuyên viên đơn vị"),
+    Role.unit_head: N_("Thủ trưởng đơn vị"),
+    Role.board_specialist: N_("Chuyên viên Phòng Thi đua - Khen thưởng"),
+    Role.board_lead: N_("Lãnh đạo Phòng Thi đua - Khen thưởng"),
+    Role.council_member: N_("Thành viên Hội đồng"),
+    Role.council_secretary: N_("Thư ký Hội đồng"),
+    Role.signer: N_("Người ký quyết định"),
+    Role.clerk: N_("Văn thư"),
+    Role.admin: N_("Quản trị hệ thống"),
 }

@@ -93,11 +93,25 @@ class _Row:
     state: str
 
 
+def _like_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _split_key(name_key: str) -> tuple[str, str]:
+    """("nguyen van", "an") for "nguyen van an"."""
+    head, _, given = name_key.rpartition(" ")
+    return head, given
+
+
 def _candidates(session: Session, round_id: int, nominees: Sequence[Nominee], unit_ids: set[int]) -> list[_Row]:
     cids = {n.citizen_id for n in nominees if n.citizen_id}
     names = {n.canonical_name for n in nominees if n.canonical_name}
     keys = {n.name_key for n in nominees if n.name_key}
-    years = {n.birth_year for n in nominees if n.kind == RecipientKind.individual.value and n.birth_year}
+    # The fuzzy pool: individuals of the same birth year who share either the folded given name
+    # (the last word) or everything before it, so that a typo in one part is still compared while
+    # the pool stays small in a round of tens of thousands.
+    year_parts = {(n.birth_year, *_split_key(n.name_key)) for n in nominees
+                  if n.kind == RecipientKind.individual.value and n.birth_year and n.name_key}
     conds = []
     if cids:
         conds.append(Nominee.citizen_id.in_(cids))
@@ -105,8 +119,12 @@ def _candidates(session: Session, round_id: int, nominees: Sequence[Nominee], un
         conds.append(Nominee.canonical_name.in_(names))
     if keys:
         conds.append(Nominee.name_key.in_(keys))
-    if years:
-        conds.append(sa.and_(Nominee.kind == RecipientKind.individual.value, Nominee.birth_year.in_(years)))
+    for year, head, given in sorted(year_parts):
+        same_part = [Nominee.name_key == given, Nominee.name_key.like("% " + _like_escape(given), escape="\\")]
+        if head:
+            same_part.append(Nominee.name_key.like(_like_escape(head) + " %", escape="\\"))
+        conds.append(sa.and_(Nominee.kind == RecipientKind.individual.value, Nominee.birth_year == year,
+                             sa.or_(*same_part)))
     if unit_ids:
         conds.append(sa.and_(Nominee.kind != RecipientKind.individual.value, Dossier.unit_id.in_(unit_ids)))
     if not conds:

@@ -63,15 +63,23 @@ def seed(url: str, nominees: int) -> list[int]:
                  "overdue": i % 7 == 0, "version": 1} for i in range(n_dossiers)]
         s.execute(sa.insert(Dossier), rows)
         ids = s.scalars(sa.select(Dossier.id).order_by(Dossier.id)).all()
-        family = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đinh", "Ngô"]
-        middle = ["Văn", "Thị", "Minh", "Thu", "Quang", "Hồng", "Ngọc", "Đức"]
-        given = ["An", "Bình", "Cường", "Dung", "Hà", "Hòa", "Lan", "Nam", "Phúc", "Tâm", "Thủy", "Ánh"]
+        # Names as varied as a province's: few family names, many middle and given names.
+        family = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đinh", "Ngô", "Đỗ", "Hồ",
+                  "Dương", "Lý", "Phan", "Trương"]
+        middle = ["Văn", "Thị", "Minh", "Thu", "Quang", "Hồng", "Ngọc", "Đức", "Thanh", "Xuân", "Hữu", "Kim",
+                  "Bảo", "Gia", "Thành", "Phương", "Mạnh", "Tuấn", "Diệu", "Khánh", "Quốc", "Trung"]
+        given = ["An", "Bình", "Cường", "Dung", "Hà", "Hòa", "Lan", "Nam", "Phúc", "Tâm", "Thủy", "Ánh", "Bảo",
+                 "Châu", "Chi", "Đạt", "Điệp", "Giang", "Hải", "Hạnh", "Hiền", "Hiếu", "Hoa", "Hùng", "Huy",
+                 "Hương", "Khoa", "Khôi", "Lâm", "Linh", "Loan", "Long", "Mai", "Minh", "My", "Nga", "Ngân",
+                 "Nhung", "Oanh", "Phong", "Phương", "Quân", "Quyên", "Sơn", "Tài", "Thắng", "Thảo", "Thịnh",
+                 "Thơ", "Trang", "Trí", "Trinh", "Tú", "Tuấn", "Uyên", "Vân", "Việt", "Vinh", "Xuân", "Yến"]
+        rng = random.Random(2025)
         batch = []
         for k in range(nominees):
-            name = f"{family[k % 10]} {middle[(k // 10) % 8]} {given[(k // 80) % 12]}"
+            name = f"{rng.choice(family)} {rng.choice(middle)} {rng.choice(given)}"
             batch.append({"dossier_id": ids[k % len(ids)], "kind": "individual", "position": k // len(ids),
                           "name": name, "canonical_name": canonical_name(name), "name_key": fold(name),
-                          "gender": "female" if k % 2 else "male", "birth_year": 1960 + k % 40,
+                          "gender": "female" if k % 2 else "male", "birth_year": rng.randint(1955, 2004),
                           "position_title": "Trưởng thôn", "workplace": "Xã Gia Viễn", "is_leader": False,
                           "posthumous": False, "award_form_id": form.id, "outcome": "pending",
                           "achievements": "Có nhiều đóng góp cho phong trào.", "version": 1})

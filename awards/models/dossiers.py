@@ -101,6 +101,8 @@ class Nominee(Base):
         sa.CheckConstraint("contribution_value IS NULL OR contribution_value >= 0", name="contribution_value"),
         sa.CheckConstraint("outcome <> 'ineligible' OR outcome_reason IS NOT NULL", name="ineligible_reason"),
         sa.Index("ix_nominee_name_key", "name_key"),
+        sa.Index("ix_nominee_canonical_name", "canonical_name"),
+        sa.Index("ix_nominee_birth_year_name_key", "birth_year", "name_key"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -126,16 +126,22 @@ def _candidates(session: Session, round_id: int, nominees: Sequence[Nominee], un
         conds.append(sa.and_(Nominee.kind == RecipientKind.individual.value, Nominee.birth_year == year,
                              sa.or_(*same_part)))
     if unit_ids:
-        conds.append(sa.and_(Nominee.kind != RecipientKind.individual.value, Dossier.unit_id.in_(unit_ids)))
+        conds.append(sa.and_(Nominee.kind != RecipientKind.individual.value, Nominee.dossier_id.in_(
+            sa.select(Dossier.id).where(Dossier.unit_id.in_(unit_ids), Dossier.round_id == round_id))))
     if not conds:
         return []
+    # Each condition is looked up through its own index and the matches drive the join: scanning
+    # the round and testing every condition would read every nominee of the round.
+    matches = sa.union(*[sa.select(Nominee.id.label("id")).where(c) for c in conds]).subquery("matches")
     stmt = (
         sa.select(Nominee.id, Nominee.dossier_id, Dossier.unit_id, sa.func.coalesce(Unit.short_name, Unit.name),
                   Nominee.kind, Nominee.name, Nominee.canonical_name, Nominee.name_key, Nominee.birth_year,
                   Nominee.citizen_id, Nominee.award_form_id, Dossier.state)
+        .select_from(matches)
+        .join(Nominee, Nominee.id == matches.c.id)
         .join(Dossier, Nominee.dossier_id == Dossier.id)
         .join(Unit, Dossier.unit_id == Unit.id)
-        .where(Dossier.round_id == round_id, Dossier.state.not_in(IGNORED_STATES), sa.or_(*conds))
+        .where(Dossier.round_id == round_id, Dossier.state.not_in(IGNORED_STATES))
     )
     return [_Row(*r) for r in session.execute(stmt).all()]
 

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 10:49:41.846447
+Create Date: 2026-11-22 11:25:10.300608
 """
 from alembic import op
 import sqlalchemy as sa
@@ -559,6 +559,8 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_nominee'))
     )
     with op.batch_alter_table('nominee', schema=None) as batch_op:
+        batch_op.create_index('ix_nominee_birth_year_name_key', ['birth_year', 'name_key'], unique=False)
+        batch_op.create_index('ix_nominee_canonical_name', ['canonical_name'], unique=False)
         batch_op.create_index(batch_op.f('ix_nominee_citizen_id'), ['citizen_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_nominee_dossier_id'), ['dossier_id'], unique=False)
         batch_op.create_index('ix_nominee_name_key', ['name_key'], unique=False)
@@ -794,6 +796,8 @@ def downgrade() -> None:
         batch_op.drop_index('ix_nominee_name_key')
         batch_op.drop_index(batch_op.f('ix_nominee_dossier_id'))
         batch_op.drop_index(batch_op.f('ix_nominee_citizen_id'))
+        batch_op.drop_index('ix_nominee_canonical_name')
+        batch_op.drop_index('ix_nominee_birth_year_name_key')
 
     op.drop_table('nominee')
     op.drop_table('appraisal')

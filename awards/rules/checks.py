@@ -6,7 +6,6 @@ The guards in rules/guards.py call the same functions, so what the checklist sho
 what the server enforces when the unit head fires "submit" or "resubmit"."""
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -175,31 +174,29 @@ def quota_usage(session: Session, round_ids: list[int], unit_id: int) -> dict[tu
 
 
 def quota_problems(session: Session, dossier: Dossier) -> list[str]:
-    quotas = session.scalars(
-        sa.select(RoundQuota).where(RoundQuota.round_id == dossier.round_id, RoundQuota.unit_id == dossier.unit_id)
-    ).all()
-    if not quotas:
-        return []
-    used = Counter(
-        dict(
-            session.execute(
-                sa.select(Nominee.award_form_id, sa.func.count())
-                .join(Dossier, Nominee.dossier_id == Dossier.id)
-                .where(
-                    Dossier.round_id == dossier.round_id,
-                    Dossier.unit_id == dossier.unit_id,
-                    Dossier.state.not_in(INACTIVE_STATES),
-                )
-                .group_by(Nominee.award_form_id)
-            ).all()
+    """Quotas of the unit in the round, each with its use across the unit's active dossiers (one query)."""
+    used = (
+        sa.select(sa.func.count(Nominee.id))
+        .join(Dossier, Nominee.dossier_id == Dossier.id)
+        .where(
+            Dossier.round_id == RoundQuota.round_id,
+            Dossier.unit_id == RoundQuota.unit_id,
+            Nominee.award_form_id == RoundQuota.award_form_id,
+            Dossier.state.not_in(INACTIVE_STATES),
         )
+        .correlate(RoundQuota)
+        .scalar_subquery()
     )
+    rows = session.execute(
+        sa.select(RoundQuota, used).where(RoundQuota.round_id == dossier.round_id,
+                                          RoundQuota.unit_id == dossier.unit_id)
+    ).all()
     problems = []
-    for q in quotas:
-        if used[q.award_form_id] > q.max_count:
+    for q, n in rows:
+        if n > q.max_count:
             problems.append(
                 f"Vượt chỉ tiêu «{q.award_form.name}»: đơn vị được đề nghị tối đa {q.max_count}, "
-                f"hiện có {used[q.award_form_id]} trong đợt này (tính cả các hồ sơ khác của đơn vị)."
+                f"hiện có {n} trong đợt này (tính cả các hồ sơ khác của đơn vị)."
             )
     return problems
 

@@ -20,6 +20,10 @@ class Dossier(Base):
     """One unit's submission in a round for one award form; its state is the workflow's."""
 
     __tablename__ = "dossier"
+    __table_args__ = (
+        # The work queue: dossiers waiting in given (workflow, state)s, overdue first, oldest first.
+        sa.Index("ix_dossier_queue", "workflow", "state", "overdue", "state_since_dt"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     round_id: Mapped[int] = mapped_column(sa.ForeignKey("award_round.id"), index=True)

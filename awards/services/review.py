@@ -109,9 +109,13 @@ def queue(session: Session, user: User, f: QueueFilters) -> QueuePage:
         "unit": [Dossier.unit_id.asc(), Dossier.state_since_dt.asc()],
     }.get(f.sort, [Dossier.overdue.desc(), Dossier.state_since_dt.asc()])
     page = max(1, f.page)
+    # Sort and cut the page on the dossier table alone; the eager joins then load only that page.
+    page_ids = (
+        sa.select(Dossier.id).where(where).order_by(*order, Dossier.id)
+        .limit(f.per_page).offset((page - 1) * f.per_page).scalar_subquery()
+    )
     rows = session.execute(
-        sa.select(Dossier, nominee_count.label("n")).where(where).order_by(*order, Dossier.id)
-        .limit(f.per_page).offset((page - 1) * f.per_page)
+        sa.select(Dossier, nominee_count.label("n")).where(Dossier.id.in_(page_ids)).order_by(*order, Dossier.id)
     ).unique().all()
     return QueuePage(rows=[(d, n) for d, n in rows], total=total, page=page, per_page=f.per_page)
 

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 11:25:10.300608
+Create Date: 2026-11-22 11:31:05.543047
 """
 from alembic import op
 import sqlalchemy as sa
@@ -424,6 +424,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('dossier', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_dossier_award_form_id'), ['award_form_id'], unique=False)
+        batch_op.create_index('ix_dossier_queue', ['workflow', 'state', 'overdue', 'state_since_dt'], unique=False)
         batch_op.create_index(batch_op.f('ix_dossier_round_id'), ['round_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_dossier_state'), ['state'], unique=False)
         batch_op.create_index(batch_op.f('ix_dossier_unit_id'), ['unit_id'], unique=False)
@@ -825,6 +826,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_dossier_unit_id'))
         batch_op.drop_index(batch_op.f('ix_dossier_state'))
         batch_op.drop_index(batch_op.f('ix_dossier_round_id'))
+        batch_op.drop_index('ix_dossier_queue')
         batch_op.drop_index(batch_op.f('ix_dossier_award_form_id'))
 
     op.drop_table('dossier')

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from functools import wraps
+from urllib.parse import urlsplit
 
 from flask import abort, current_app, redirect, request, session, url_for
 from flask_login import current_user, login_required, login_fresh
@@ -40,10 +41,23 @@ def fresh_required(view):
         limit = timedelta(minutes=current_app.config["FRESH_LOGIN_MINUTES"])
         fresh = login_fresh() and stamp is not None and utcnow().timestamp() - stamp < limit.total_seconds()
         if not fresh:
-            return redirect(url_for("auth.reauthenticate", next=request.full_path.rstrip("?")))
+            # After the password, come back to a page that can be shown: the form's page for a
+            # POST (the person presses the button again), the page itself for a GET.
+            target = request.full_path.rstrip("?") if request.method == "GET" else _same_site_referrer()
+            return redirect(url_for("auth.reauthenticate", next=target))
         return view(*args, **kwargs)
 
     return wrapped
+
+
+def _same_site_referrer() -> str | None:
+    ref = request.referrer
+    if not ref:
+        return None
+    parts = urlsplit(ref)
+    if parts.netloc and parts.netloc != request.host:
+        return None
+    return parts.path + (f"?{parts.query}" if parts.query else "")
 
 
 def mark_fresh() -> None:

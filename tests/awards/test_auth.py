@@ -154,3 +154,18 @@ def test_open_redirect_is_refused(client, demo):
 def test_user_id_carries_session_version(ctx, demo):
     u: User = f.user("vanthu")
     assert u.get_id() == f"{u.id}:{u.session_version}"
+
+
+def test_fresh_login_after_a_post_returns_to_the_form_page(app, demo):
+    """Approve/number are POST-only: after the password the person lands on the page with the button."""
+    from datetime import timedelta
+
+    client = app.test_client()
+    f.login(client, "chutich")
+    with client.session_transaction() as s:
+        s["fresh_at"] = s["fresh_at"] - timedelta(hours=1).total_seconds()
+    resp = client.post("/decisions/1/approve", data={"version": 1}, headers={"Referer": "http://localhost/decisions/1"})
+    assert resp.status_code == 302 and "/auth/reauthenticate" in resp.headers["Location"]
+    assert resp.headers["Location"].endswith("next=/decisions/1")
+    back = client.post(resp.headers["Location"], data={"password": f.DEMO_PASSWORD})
+    assert back.status_code == 302 and back.headers["Location"] == "/decisions/1"

@@ -68,17 +68,20 @@ class Steps:
 @pytest.fixture
 def steps(request, tmp_path):
     s = Steps(tmp_path)
+    s.contexts = []
     yield s
     rep = getattr(request.node, "rep_call", None)
     if rep is not None and rep.failed:
         target = ARTIFACTS / request.node.name
         shutil.rmtree(target, ignore_errors=True)
         shutil.copytree(tmp_path, target)
-        for page in s.pages:  # the last state of every page too
+        for i, page in enumerate(s.pages):  # the last state of every page too
             try:
-                page.screenshot(path=str(target / "zz-final.png"), full_page=True)
+                page.screenshot(path=str(target / f"zz-final-{i}.png"), full_page=True)
             except Exception:  # noqa: BLE001
                 pass
+    for c in s.contexts:  # closed here, after the final screenshots
+        c.close()
 
 
 @pytest.hookimpl(tryfirst=True, hookwrapper=True)
@@ -90,16 +93,12 @@ def pytest_runtest_makereport(item, call):
 
 @pytest.fixture
 def new_page(browser, steps):
-    contexts = []
-
     def make(base_url: str):
         ctx = browser.new_context(base_url=base_url, locale="vi-VN", accept_downloads=True)
-        contexts.append(ctx)
+        steps.contexts.append(ctx)
         page = ctx.new_page()
         page.set_default_timeout(15_000)
         steps.pages.append(page)
         return page
 
-    yield make
-    for c in contexts:
-        c.close()
+    return make

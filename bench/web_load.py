@@ -205,7 +205,7 @@ def main() -> None:
     ap.add_argument("--clients", type=int, default=8)
     ap.add_argument("--seconds", type=float, default=15.0)
     ap.add_argument("--workers", type=int, default=2)
-    ap.add_argument("--threads", type=int, default=4)
+    ap.add_argument("--threads", type=int, default=1)  # CPU-bound pages: one thread per worker process
     ap.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL"))
     args = ap.parse_args()
 

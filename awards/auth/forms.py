@@ -6,13 +6,13 @@ from wtforms.validators import DataRequired, EqualTo, Length
 
 
 class LoginForm(FlaskForm):
-    username = StringField("Tên đăng nhập", validators=[DataRequired("Vui lòng nhập tên đăng nhập."), Length(max=64)])
-    password = PasswordField("Mật khẩu", validators=[DataRequired("Vui lòng nhập mật khẩu."), Length(max=128)])
+    username = StringField("Tên đăng nhập", validators=[DataRequired("Vui lòng nhập tên đăng nhập."), Length(max=64, message="Dài quá %(max)d ký tự.")])
+    password = PasswordField("Mật khẩu", validators=[DataRequired("Vui lòng nhập mật khẩu."), Length(max=128, message="Dài quá %(max)d ký tự.")])
     remember = BooleanField("Ghi nhớ đăng nhập trên máy này")
 
 
 class ReauthForm(FlaskForm):
-    password = PasswordField("Mật khẩu", validators=[DataRequired("Vui lòng nhập mật khẩu."), Length(max=128)])
+    password = PasswordField("Mật khẩu", validators=[DataRequired("Vui lòng nhập mật khẩu."), Length(max=128, message="Dài quá %(max)d ký tự.")])
 
 
 class PasswordChangeForm(FlaskForm):

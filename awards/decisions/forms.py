@@ -14,13 +14,13 @@ def choices(pairs) -> list[SelectChoice]:
 
 
 class PrepareForm(FlaskForm):
-    title = StringField("Trích yếu", validators=[Optional(), Length(max=500)])
+    title = StringField("Trích yếu", validators=[Optional(), Length(max=500, message="Dài quá %(max)d ký tự.")])
     decision_date = DateField("Ngày quyết định (dự kiến)",
                               validators=[DataRequired("Vui lòng nhập ngày quyết định (ngày/tháng/năm).")])
-    achievement_phrase = TextAreaField("Thành tích (câu ghi trong Điều 1)", validators=[Optional(), Length(max=2000)])
-    fund_source = StringField("Nguồn kinh phí", validators=[Optional(), Length(max=255)])
+    achievement_phrase = TextAreaField("Thành tích (câu ghi trong Điều 1)", validators=[Optional(), Length(max=2000, message="Dài quá %(max)d ký tự.")])
+    fund_source = StringField("Nguồn kinh phí", validators=[Optional(), Length(max=255, message="Dài quá %(max)d ký tự.")])
     signer_id = SelectField("Người ký", coerce=int, choices=[], validate_choice=False, validators=[Optional()])
-    proposal_number = StringField("Số tờ trình", validators=[Optional(), Length(max=40)])
+    proposal_number = StringField("Số tờ trình", validators=[Optional(), Length(max=40, message="Dài quá %(max)d ký tự.")])
     proposal_date = DateField("Ngày tờ trình", validators=[Optional()])
 
 
@@ -29,7 +29,7 @@ class VersionForm(FlaskForm):
 
 
 class ReasonForm(VersionForm):
-    reason = TextAreaField("Lý do", validators=[DataRequired("Vui lòng nhập lý do."), Length(max=5000)])
+    reason = TextAreaField("Lý do", validators=[DataRequired("Vui lòng nhập lý do."), Length(max=5000, message="Dài quá %(max)d ký tự.")])
 
 
 class NumberForm(VersionForm):
@@ -46,4 +46,4 @@ class IssueForm(VersionForm):
 
 class AwardRevokeForm(FlaskForm):
     reason = TextAreaField("Lý do thu hồi", validators=[DataRequired("Vui lòng nhập lý do thu hồi."),
-                                                        Length(max=5000)])
+                                                        Length(max=5000, message="Dài quá %(max)d ký tự.")])

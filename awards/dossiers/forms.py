@@ -20,19 +20,19 @@ def choices(pairs) -> list[SelectChoice]:
 class VersionForm(FlaskForm):
     """Every POST on a dossier carries the version it was loaded with (optimistic locking)."""
 
-    version = IntegerField(widget=HiddenField.widget, validators=[InputRequired()])
+    version = IntegerField(widget=HiddenField.widget, validators=[InputRequired("Bắt buộc nhập.")])
 
 
 class DossierCreateForm(FlaskForm):
-    round_id = SelectField("Đợt khen thưởng", coerce=int, validators=[InputRequired()])
-    award_form_id = SelectField("Hình thức khen thưởng của hồ sơ", coerce=int, validators=[InputRequired()])
-    title = StringField("Tên hồ sơ", validators=[DataRequired("Bắt buộc nhập."), Length(max=255)])
-    summary = TextAreaField("Ghi chú", validators=[Optional(), Length(max=8000)])
+    round_id = SelectField("Đợt khen thưởng", coerce=int, validators=[InputRequired("Bắt buộc nhập.")])
+    award_form_id = SelectField("Hình thức khen thưởng của hồ sơ", coerce=int, validators=[InputRequired("Bắt buộc nhập.")])
+    title = StringField("Tên hồ sơ", validators=[DataRequired("Bắt buộc nhập."), Length(max=255, message="Dài quá %(max)d ký tự.")])
+    summary = TextAreaField("Ghi chú", validators=[Optional(), Length(max=8000, message="Dài quá %(max)d ký tự.")])
 
 
 class DossierEditForm(VersionForm):
-    title = StringField("Tên hồ sơ", validators=[DataRequired("Bắt buộc nhập."), Length(max=255)])
-    summary = TextAreaField("Ghi chú", validators=[Optional(), Length(max=8000)])
+    title = StringField("Tên hồ sơ", validators=[DataRequired("Bắt buộc nhập."), Length(max=255, message="Dài quá %(max)d ký tự.")])
+    summary = TextAreaField("Ghi chú", validators=[Optional(), Length(max=8000, message="Dài quá %(max)d ký tự.")])
 
 
 GENDER_CHOICES = [("", "— Chọn —")] + [(g.value, label) for g, label in GENDER_LABELS.items()]
@@ -89,4 +89,4 @@ class ImportForm(VersionForm):
 
 
 class TransitionForm(VersionForm):
-    comment = TextAreaField("Ý kiến", validators=[Optional(), Length(max=4000)])
+    comment = TextAreaField("Ý kiến", validators=[Optional(), Length(max=4000, message="Dài quá %(max)d ký tự.")])

@@ -22,7 +22,7 @@ class RegisterSearchForm(FlaskForm):
     class Meta:
         csrf = False
 
-    q = StringField("Tên người, tập thể, hộ gia đình", validators=[Optional(), Length(max=120)],
+    q = StringField("Tên người, tập thể, hộ gia đình", validators=[Optional(), Length(max=120, message="Dài quá %(max)d ký tự.")],
                     description="Gõ có dấu hoặc không dấu, ví dụ: nguyen van an")
     citizen_id = StringField(
         "Số định danh cá nhân", validators=[Optional(), Regexp(r"^\d{12}$", message="Số định danh gồm đúng 12 chữ số.")]

@@ -19,8 +19,8 @@ class FireForm(FlaskForm):
 
     transition = HiddenField(validators=[DataRequired("Thiếu thao tác.")])
     version = IntegerField(validators=[InputRequired("Thiếu phiên bản hồ sơ.")])
-    comment = TextAreaField("Ý kiến / lý do", validators=[Optional(), Length(max=5000)])
-    central_result = StringField("Số, ngày văn bản kết quả của cấp trên", validators=[Optional(), Length(max=255)])
+    comment = TextAreaField("Ý kiến / lý do", validators=[Optional(), Length(max=5000, message="Dài quá %(max)d ký tự.")])
+    central_result = StringField("Số, ngày văn bản kết quả của cấp trên", validators=[Optional(), Length(max=255, message="Dài quá %(max)d ký tự.")])
 
 
 class OutcomeForm(FlaskForm):
@@ -31,22 +31,22 @@ class OutcomeForm(FlaskForm):
                                                                  NomineeOutcome.other_form)]),
         validators=[DataRequired("Vui lòng chọn kết quả thẩm định.")],
     )
-    reason = TextAreaField("Lý do / nhận xét", validators=[Optional(), Length(max=2000)])
+    reason = TextAreaField("Lý do / nhận xét", validators=[Optional(), Length(max=2000, message="Dài quá %(max)d ký tự.")])
     other_form_id = SelectField("Hình thức đề nghị thay thế", coerce=int, choices=[], validate_choice=False,
                                 validators=[Optional()])
     return_reason = TextAreaField("Nội dung đơn vị cần bổ sung (nếu trả hồ sơ)",
-                                  validators=[Optional(), Length(max=2000)])
+                                  validators=[Optional(), Length(max=2000, message="Dài quá %(max)d ký tự.")])
 
 
 class OpinionForm(FlaskForm):
     version = IntegerField(validators=[InputRequired("Thiếu phiên bản hồ sơ.")])
     opinion = TextAreaField("Ý kiến thẩm định", validators=[DataRequired("Vui lòng nhập ý kiến thẩm định."),
-                                                            Length(max=10000)])
+                                                            Length(max=10000, message="Dài quá %(max)d ký tự.")])
 
 
 class BulkForm(FlaskForm):
     """Several dossiers (``id:version`` values) and one transition; confirmed on a second page."""
 
     transition = HiddenField(validators=[DataRequired("Thiếu thao tác.")])
-    comment = TextAreaField("Ý kiến", validators=[Optional(), Length(max=5000)])
+    comment = TextAreaField("Ý kiến", validators=[Optional(), Length(max=5000, message="Dài quá %(max)d ký tự.")])
     confirm = HiddenField()

@@ -362,7 +362,22 @@ def certificates_docx(decision_id: int):
     from ..documents import context
 
     d = _load(decision_id)
-    return _docx(context.certificates_docx, d) or _back(d)
+    mode = "overlay" if request.args.get("mode") == "overlay" else "full"
+    return _docx(lambda dec: context.certificates_docx(dec, mode), d) or _back(d)
+
+
+@bp.route("/<int:decision_id>/annex.xlsx")
+@role_required(*VIEW_ROLES)
+def annex_xlsx(decision_id: int):
+    """Danh sách kèm theo quyết định (XLSX)."""
+    from ..documents import context
+
+    d = _load(decision_id)
+    data, filename = context.annex_xlsx(d)
+    audit.record(db.session, "decision.download", actor=current_user, obj=d, details={"file": filename})
+    db.session.commit()
+    return send_file(io.BytesIO(data), as_attachment=True, download_name=filename,
+                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
 @bp.route("/<int:decision_id>/scan.pdf")

@@ -264,12 +264,27 @@ def proposal_docx(session: "Session", decision: "Decision") -> tuple[bytes, str]
     return _render("proposal", proposal_data(decision), tpl), f"to-trinh-quyet-dinh-{decision.id}.docx"
 
 
-def certificates_docx(decision: "Decision") -> tuple[bytes, str]:
+def certificates_docx(decision: "Decision", mode: str = "full") -> tuple[bytes, str]:
+    """One page per recipient: the full design, or (``overlay``) only the text, placed for
+    pre-printed blanks at the positions of the authority's overlay template."""
+    from .certificates import render_certificates
+
     items = certificate_items(decision)
     if not items:
         raise RendererMissing("Quyết định chưa có giấy chứng nhận nào để in.")
-    tpl = _template(_session_of(decision), _authority_id(decision), "certificate")
-    return _render("certificates", items, tpl), f"bang-khen-qd-{decision.number}-{decision.year}.docx"
+    kind = "certificate_overlay" if mode == "overlay" else "certificate"
+    tpl = _template(_session_of(decision), _authority_id(decision), kind)
+    data = render_certificates(items, mode="overlay" if mode == "overlay" else "full", template_bytes=tpl)
+    suffix = "-in-phoi" if mode == "overlay" else ""
+    return data, f"bang-khen-qd-{decision.number}-{decision.year}{suffix}.docx"
+
+
+def annex_xlsx(decision: "Decision") -> tuple[bytes, str]:
+    """The annex (DANH SÁCH) as a workbook, the same rows as the DOCX annex."""
+    from .xlsx import render_annex_xlsx
+
+    name = f"danh-sach-qd-{decision.number or 'du-thao'}-{decision.year or ''}.xlsx".replace("-.xlsx", ".xlsx")
+    return render_annex_xlsx(decision_data(decision)), name
 
 
 def minutes_docx(session: "Session", cs: "CouncilSession") -> tuple[bytes, str]:

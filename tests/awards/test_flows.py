@@ -187,6 +187,16 @@ def test_bang_khen_tinh_full_path(app, ctx):
         assert len(a.certificate.verification_code) >= 22  # 16 random bytes = 128 bits
     certs = clerk.get(f"/decisions/{dec.id}/certificates.docx")
     assert certs.status_code == 200 and "Nguyễn Văn An" in docx_text(certs.data)
+    blanks = clerk.get(f"/decisions/{dec.id}/certificates.docx?mode=overlay")
+    assert blanks.status_code == 200 and "Nguyễn Văn An" in docx_text(blanks.data)
+    assert len(blanks.data) < len(certs.data)  # text only, no design
+    import openpyxl
+
+    annex = clerk.get(f"/decisions/{dec.id}/annex.xlsx")
+    assert annex.status_code == 200
+    cells = [str(c) for row in openpyxl.load_workbook(io.BytesIO(annex.data)).active.iter_rows(values_only=True)
+             for c in row if c is not None]
+    assert any("Nguyễn Văn An" in c for c in cells)
 
     # The register now shows the award on the next appraisal of the same person.
     d2 = fx.make_dossier("P-HOALU", "BK-TINH", state="appraising", complete=True)

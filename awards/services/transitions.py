@@ -154,10 +154,21 @@ def queue_after_commit(session: Session, effect: str, payload: dict[str, Any]) -
 
 
 @event.listens_for(Session, "after_commit")
-def _run_after_commit(session: Session) -> None:
+def _commit_done(session: Session) -> None:
     if session.in_nested_transaction():
         return  # a savepoint was released: the outer transaction has not committed yet
     queued = session.info.pop("after_commit", [])
+    if queued:
+        session.info.setdefault("committed_effects", []).extend(queued)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _run_after_commit(session: Session, transaction) -> None:
+    """Run the committed transaction's effects once its connection is back in the pool, each in
+    its own session (a request never holds two connections at once)."""
+    if transaction.parent is not None:
+        return
+    queued = session.info.pop("committed_effects", [])
     if not queued:
         return
     factory = session.info.get("effect_session_factory")

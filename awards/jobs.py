@@ -5,9 +5,9 @@ transaction (the scheduler and ``flask run-jobs-once`` call ``run_job`` inside a
 Exactly once, however many schedulers run: every effect first inserts a ``JobRun(job, slot)`` row
 under UNIQUE(job, slot) with INSERT ... ON CONFLICT DO NOTHING (a second scheduler skips the slot
 quietly: no IntegrityError, no error in the server log), in the transaction that performs the
-effect. On PostgreSQL each job's transaction also takes ``pg_try_advisory_xact_lock`` on the job's
-key, so two schedulers never work on the same job at the same moment (the second one skips the
-run); on SQLite every write transaction starts with BEGIN IMMEDIATE and is serialised anyway."""
+effect. On PostgreSQL each job's transaction also waits for ``pg_advisory_xact_lock`` on the job's
+key, so two schedulers never work on the same job at the same moment (the second one waits,
+then finds the slots already claimed); on SQLite every write transaction starts with BEGIN IMMEDIATE and is serialised anyway."""
 from __future__ import annotations
 
 import hashlib
@@ -45,12 +45,27 @@ def lock_key(name: str) -> int:
     return int.from_bytes(hashlib.blake2b(name.encode(), digest_size=8).digest(), "big", signed=True)
 
 
-def try_job_lock(session: Session, name: str) -> bool:
-    """PostgreSQL: take the job's advisory lock for this transaction, or report that another
-    scheduler holds it. Other databases: always True (SQLite serialises write transactions)."""
+JOB_LOCK_WAIT_SECONDS = 120
+
+
+def try_job_lock(session: Session, name: str, wait_seconds: float | None = None) -> bool:
+    """PostgreSQL: take the job's advisory lock for this transaction, waiting while another
+    scheduler runs the job (its slot claims then make this run a no-op for the slots it did, and
+    the slots it did not reach are still run here). False only when the wait times out.
+    Other databases: always True (SQLite serialises write transactions)."""
     if session.get_bind().dialect.name != "postgresql":
         return True
-    return bool(session.scalar(sa.select(sa.func.pg_try_advisory_xact_lock(lock_key(f"job:{name}")))))
+    wait = JOB_LOCK_WAIT_SECONDS if wait_seconds is None else wait_seconds
+    try:
+        with session.begin_nested():
+            session.execute(sa.text(f"SET LOCAL lock_timeout = '{int(wait * 1000)}ms'"))
+            session.execute(sa.select(sa.func.pg_advisory_xact_lock(lock_key(f"job:{name}"))))
+            session.execute(sa.text("SET LOCAL lock_timeout = 0"))
+    except sa.exc.OperationalError as exc:
+        if getattr(exc.orig, "sqlstate", None) == "55P03":  # lock_not_available
+            return False
+        raise
+    return True
 
 
 def claim(session: Session, job: str, slot: str, *, now: datetime, runner: str | None = None) -> bool:
@@ -382,7 +397,7 @@ def run_job(name: str, *, now: datetime | None = None, record: bool = True) -> J
     try:
         if spec.transactional:
             with db.transaction() as s:
-                if not try_job_lock(s, name):
+                if not try_job_lock(s, name, current_app.config.get("JOB_LOCK_WAIT_SECONDS")):
                     outcome.skipped = True
                     outcome.result = "bỏ qua: một bộ lập lịch khác đang chạy việc này"
                     return outcome

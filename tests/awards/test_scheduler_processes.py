@@ -130,7 +130,8 @@ def test_three_scheduler_processes_on_postgresql(scenario, database_url):
 
 
 @postgres_only
-def test_advisory_lock_makes_a_second_scheduler_skip_the_run(scenario):
+def test_advisory_lock_makes_a_second_scheduler_skip_the_run(scenario, app, monkeypatch):
+    monkeypatch.setitem(app.config, "JOB_LOCK_WAIT_SECONDS", 1)  # it waits this long, then skips
     key = jobs.lock_key("job:round_windows")
     holder = db.engine.connect()
     try:

@@ -66,6 +66,10 @@ class Config:
         self.SECURITY_HEADERS_HSTS = False
         self.PROXY_FIX = env.get("PROXY_FIX", "0") == "1"
         self.SQL_ECHO = env.get("SQL_ECHO", "0") == "1"
+        # Rendered heavy pages per worker, keyed by the data generation (awards/pagecache.py);
+        # PAGE_CACHE_SIZE=0 turns the cache off.
+        self.PAGE_CACHE_SIZE = int(env.get("PAGE_CACHE_SIZE", "256"))
+        self.PAGE_CACHE_TTL = float(env.get("PAGE_CACHE_TTL", "60"))
 
 
 class DevelopmentConfig(Config):

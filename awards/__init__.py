@@ -12,6 +12,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from config import Config, config_from_env
 
 from .extensions import babel, csrf, db, limiter, login_manager
+from .pagecache import init_page_cache
 
 ROOT = Path(__file__).resolve().parent.parent
 BLUEPRINTS = (
@@ -30,6 +31,7 @@ def create_app(config: Config | type[Config] | Mapping[str, Any] | None = None) 
     _load_config(app, config)
 
     db.init_app(app)
+    init_page_cache(app)
     _init_login(app)
     csrf.init_app(app)
     limiter.init_app(app)

@@ -19,7 +19,7 @@ from flask import Flask, current_app, g
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
-from sqlalchemy.pool import NullPool, StaticPool
+from sqlalchemy.pool import QueuePool, StaticPool
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -58,9 +58,10 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
         if u.database in (None, "", ":memory:"):
             kwargs["poolclass"] = StaticPool
         else:
-            # Connections to a file are cheap; waiting happens on SQLite's write lock (busy_timeout),
-            # not on a pool that would time out under a deadline spike.
-            kwargs["poolclass"] = NullPool
+            # Keep a few connections open (each new one costs its PRAGMAs, about half a millisecond,
+            # on every request) but never wait for one: waiting happens on SQLite's write lock
+            # (busy_timeout), not on a pool that would time out under a deadline spike.
+            kwargs.update(poolclass=QueuePool, pool_size=8, max_overflow=-1)
         engine = sa.create_engine(url, echo=echo, **kwargs)
         _configure_sqlite(engine)
         return engine
@@ -152,6 +153,9 @@ class Database:
         url = normalise_url(app.config["DATABASE_URL"], Path(app.root_path).parent)
         app.config["DATABASE_URL"] = url
         engine = make_engine(url, echo=app.config.get("SQL_ECHO", False))
+        from .pagecache import track_writes
+
+        track_writes(engine)
         factory = sessionmaker(bind=engine, expire_on_commit=False, autoflush=True)
         app.extensions[self._KEY] = (engine, factory)
         app.teardown_appcontext(self._teardown)

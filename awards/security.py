@@ -28,6 +28,7 @@ def init_security(app: Flask) -> None:
         # Each request loads its user afresh. (g is new per request in production; a test that
         # keeps an app context pushed would otherwise carry the last request's user over.)
         g.pop("_login_user", None)
+        g.pop("_awards_generation", None)
 
     @app.teardown_request
     def _end_read_only(_exc) -> None:

@@ -32,6 +32,24 @@ def local_date(value: date | datetime | None) -> str:
     return value.strftime("%d/%m/%Y")
 
 
+def page_window(current: int, pages: int, radius: int = 3) -> list[int | None]:
+    """The page numbers a pager shows: 1, a window of `radius` around `current`, the last page;
+    None where pages are skipped. Bounded at 2 * radius + 5 entries whatever `pages` is."""
+    current = min(max(current, 1), max(pages, 1))
+    window = range(max(1, current - radius), min(pages, current + radius) + 1)
+    out: list[int | None] = []
+    if window.start > 1:
+        out.append(1)
+        if window.start > 2:
+            out.append(None)
+    out.extend(window)
+    if window.stop - 1 < pages:
+        if window.stop < pages:
+            out.append(None)
+        out.append(pages)
+    return out
+
+
 def N_(text: str) -> str:
     """Marks a string for extraction into the catalogue; translated where it is shown (_(label))."""
     return text
@@ -72,6 +90,7 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.filters["local_date"] = local_date
     app.jinja_env.globals["role_label"] = lambda r: gettext(ROLE_LABELS.get(Role(r), r))
     app.jinja_env.globals["csrf_token"] = generate_csrf
+    app.jinja_env.globals["page_window"] = page_window
 
     @app.context_processor
     def _menu():

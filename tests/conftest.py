@@ -12,6 +12,7 @@ from sqlalchemy import event
 
 from awards import create_app
 from awards.db import Base, db
+from awards.pagecache import page_cache
 from config import TestConfig
 
 
@@ -63,6 +64,9 @@ def _clean_db(request):
     with app.app_context():
         db.session.rollback()
         _wipe(db.engine)
+    cache = page_cache(app)
+    if cache is not None:
+        cache.clear()
 
 
 @pytest.fixture
@@ -89,12 +93,17 @@ def runner(app):
 
 @pytest.fixture
 def count_queries(app):
-    """Counts SQL statements run inside the ``with`` block (Indico's count_queries)."""
+    """Counts SQL statements run inside the ``with`` block (Indico's count_queries).
+
+    The page cache is emptied on entry: a count measures what rendering a page costs, not a hit."""
 
     @contextmanager
     def counter():
         with app.app_context():
             engine = db.engine
+        cache = page_cache(app)
+        if cache is not None:
+            cache.clear()
         result = {"count": 0, "statements": []}
 
         def before(conn, cursor, statement, params, context, executemany):

@@ -1,13 +1,14 @@
 """Flask-Login user loader: the id carries the session version, so bumping it logs out everywhere.
 
-One query per request loads the user, its roles with their scope units, and the unread
-notification count for the navbar badge."""
+One query per request loads the user, its roles with their scope units, the unread
+notification count for the navbar badge, and the data generation the page cache keys on."""
 from __future__ import annotations
 
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
 from ..db import db
+from ..pagecache import generation_columns, remember_generation
 from ..models import Notification, RoleAssignment, User
 
 
@@ -23,13 +24,14 @@ def load_user(token: str) -> User | None:
         .correlate(User).scalar_subquery()
     )
     row = db.session.execute(
-        sa.select(User, unread)
+        sa.select(User, unread, *generation_columns())
         .options(joinedload(User.roles).joinedload(RoleAssignment.scope_unit))
         .where(User.id == user_id)
     ).unique().first()
     if row is None:
         return None
-    user, count = row
+    user, count, epoch, counter = row
+    remember_generation(epoch, counter)
     if not user.active or user.session_version != version:
         return None
     user.unread_count = count

@@ -16,6 +16,7 @@ from sqlalchemy.orm import selectinload
 
 from ..access import get_scoped_or_404, unit_in_scope_clause
 from ..db import db
+from ..pagecache import cached_page
 from ..models import (
     ATTACHMENT_KIND_LABELS, RECIPIENT_KIND_LABELS, Attachment, AwardForm, Dossier, Nominee, RecipientKind,
     WorkflowHistory, utcnow,
@@ -147,6 +148,7 @@ def create():
 
 @bp.route("/<int:dossier_id>")
 @login_required
+@cached_page
 def detail(dossier_id: int):
     """Hồ sơ: đối tượng, tài liệu, bảng kiểm trước khi trình, lịch sử và thay đổi giữa hai lần trình."""
     d = _load(dossier_id)

@@ -24,6 +24,7 @@ from .dossiers import (
 )
 from .eligibility import EligibilityRule
 from .forms import AwardForm
+from .generation import DataGeneration
 from .notifications import (
     OUTBOX_STATUS_LABELS, JobRun, JobStatus, Notification, NotificationKind, OutboxMessage, OutboxStatus,
 )

@@ -107,6 +107,8 @@ class Nominee(Base):
         sa.Index("ix_nominee_name_key", "name_key"),
         sa.Index("ix_nominee_canonical_name", "canonical_name"),
         sa.Index("ix_nominee_birth_year_name_key", "birth_year", "name_key"),
+        # Covers the quota count (nominees of a unit's dossiers for one form) without table reads.
+        sa.Index("ix_nominee_dossier_form", "dossier_id", "award_form_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -58,8 +58,12 @@ def index():
         .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
     ).all()
     pages = max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
+
+    def page_url(n: int) -> str:
+        return url_for("notifications.index", page=n, unread="1" if only_unread else None)
+
     return render_template("notifications/index.html", items=items, page=page, pages=pages, total=total,
-                           only_unread=only_unread)
+                           only_unread=only_unread, page_url=page_url)
 
 
 @bp.route("/<int:notification_id>/read", methods=["POST"])

@@ -11,6 +11,7 @@ from flask_login import current_user, login_required
 from ..access import get_scoped_or_404, unit_in_scope_clause
 from ..authz import role_required
 from ..db import db
+from ..pagecache import cached_page
 from ..models import (
     OUTCOME_LABELS, RECIPIENT_KIND_LABELS, Appraisal, Attachment, AwardForm, Dossier, Nominee, NomineeOutcome,
     RecipientKind, Role, Round, Unit,
@@ -56,6 +57,7 @@ def _state_label(workflow: str, state: str) -> str:
 
 @bp.route("/")
 @login_required
+@cached_page
 def queue():
     """Việc cần xử lý: hồ sơ đang chờ tôi, quá hạn trước."""
     f = _filters()
@@ -69,9 +71,13 @@ def queue():
         for w, s in pairs:
             state_names.setdefault(s, get_workflows()[w].state(s).label)
     args = {k: v for k, v in request.args.items() if k != "page"}
+
+    def page_url(n: int) -> str:
+        return url_for("review.queue", page=n, **args)
+
     return render_template(
         "review/queue.html", page=page, f=f, rounds=rounds, units=units, forms=forms, states=state_names,
-        kinds=RECIPIENT_KIND_LABELS, sorts=svc.SORTS, per_page_choices=PER_PAGE, args=args,
+        kinds=RECIPIENT_KIND_LABELS, sorts=svc.SORTS, per_page_choices=PER_PAGE, page_url=page_url,
         state_label=_state_label, bulk=BULK_TRANSITIONS, form=BulkForm(),
     )
 
@@ -118,6 +124,7 @@ def bulk():
 
 @bp.route("/<int:dossier_id>")
 @role_required(*BOARD_ROLES)
+@cached_page
 def detail(dossier_id: int):
     """Thẩm định hồ sơ: tài liệu, kiểm tra, kết quả từng đối tượng, thao tác."""
     dossier = get_scoped_or_404(Dossier, dossier_id)

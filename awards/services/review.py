@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from ..access import unit_in_scope_clause
 from ..documents.vietnamese import fold
@@ -114,8 +114,11 @@ def queue(session: Session, user: User, f: QueueFilters) -> QueuePage:
         sa.select(Dossier.id).where(where).order_by(*order, Dossier.id)
         .limit(f.per_page).offset((page - 1) * f.per_page).scalar_subquery()
     )
+    # The rows show the unit's, form's and round's names only: join those three and nothing below
+    # them (the models' default eager chains would pull authorities, movements and round forms).
     rows = session.execute(
         sa.select(Dossier, nominee_count.label("n")).where(Dossier.id.in_(page_ids)).order_by(*order, Dossier.id)
+        .options(*(joinedload(rel).lazyload("*") for rel in (Dossier.unit, Dossier.award_form, Dossier.round)))
     ).unique().all()
     return QueuePage(rows=[(d, n) for d, n in rows], total=total, page=page, per_page=f.per_page)
 

@@ -38,13 +38,17 @@ def register_cli(app: Flask) -> None:
         click.echo(f"Cơ sở dữ liệu đã cập nhật: {db.engine.url.render_as_string(hide_password=True)}")
 
     @app.cli.command("seed-demo")
-    def seed_demo_cmd() -> None:
-        """Load the demo province (idempotent)."""
+    @click.option("--no-dossiers", is_flag=True,
+                  help="Only the province, users, forms, rules and the open round: no demo dossiers")
+    def seed_demo_cmd(no_dossiers: bool) -> None:
+        """Load the demo province and its demo dossiers (idempotent)."""
         from .demo import DEMO_PASSWORD, demo_logins, seed_demo
 
         with db.transaction() as s:
             created = seed_demo(s)
         click.echo("Đã tạo dữ liệu mẫu tỉnh Ninh Bình." if created else "Dữ liệu mẫu đã có sẵn, không thay đổi.")
+        if not no_dossiers:
+            _seed_demo_dossiers()
         click.echo(f"Tài khoản mẫu (mật khẩu chung: {DEMO_PASSWORD}):")
         for username, roles in demo_logins():
             click.echo(f"  {username:<18} {roles}")
@@ -122,3 +126,29 @@ def register_cli(app: Flask) -> None:
         click.echo(f"Đã phục hồi từ {source}.")
 
     _ = sa  # keep the import for commands added by other modules
+
+
+def _seed_demo_dossiers() -> None:
+    """The demo dossiers in their own transaction, then what is in the demo round. A failure is
+    reported without failing the command: the province is loaded and `make run` goes on."""
+    from .demo_dossiers import DemoDossierError, demo_summary, seed_demo_dossiers
+
+    try:
+        with db.transaction() as s:
+            created = seed_demo_dossiers(s)
+    except DemoDossierError as e:
+        click.echo(f"Không tạo được hồ sơ mẫu: {e}", err=True)
+        return
+    summary = demo_summary(db.session)
+    db.session.rollback()  # end the read
+    click.echo(f"Đã tạo {summary.total} hồ sơ mẫu qua đúng quy trình (có lịch sử, nhật ký):" if created
+               else f"Hồ sơ mẫu đã có sẵn, không thay đổi ({summary.total} hồ sơ trong đợt mẫu):")
+    for label, rows in summary.by_workflow:
+        click.echo(f"  {label}")
+        for state, n in rows:
+            click.echo(f"    {n:>2}  {state}")
+    if summary.sample is not None:
+        code, name, form, number = summary.sample
+        base = current_app.config.get("PUBLIC_BASE_URL", "").rstrip("/")
+        click.echo(f"Mã xác minh mẫu ({form}, Quyết định số {number}, {name}): {code}")
+        click.echo(f"  dán vào trang tra cứu công khai {base}/registry/verify hoặc mở {base}/registry/verify/{code}")

@@ -38,7 +38,10 @@ class Config:
         self.SESSION_COOKIE_SAMESITE = "Lax"
         self.SESSION_COOKIE_SECURE = False
         self.SESSION_COOKIE_NAME = "awards_session"
+        # A session lasts one working day from login, however busy (an absolute timeout, ASVS
+        # V3.3.2); the cookie is re-sent only when the session changes, not on every response.
         self.PERMANENT_SESSION_LIFETIME = timedelta(hours=8)
+        self.SESSION_REFRESH_EACH_REQUEST = False
         self.REMEMBER_COOKIE_DURATION = timedelta(days=7)
         self.REMEMBER_COOKIE_HTTPONLY = True
         self.REMEMBER_COOKIE_SAMESITE = "Lax"

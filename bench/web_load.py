@@ -3,6 +3,10 @@ on the board's review queue and dossier pages, and a trivial endpoint on the sam
 in the same run as the baseline. Prints one JSON object as its last line.
 
     python -m bench.web_load --nominees 50000
+    PAGE_CACHE_SIZE=0 python -m bench.web_load --nominees 50000   # the same pages, never cached
+
+The server runs as deployed, page cache included (awards/pagecache.py); the line before the JSON
+says how many answers were cache hits, from the X-Page-Cache header the clients saw.
 """
 from __future__ import annotations
 
@@ -133,6 +137,7 @@ class Client:
         self.port = port
         self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         self.cookie = ""
+        self.cache: dict[str, int] = {}
 
     def request(self, method: str, path: str, body: dict | None = None) -> tuple[int, str]:
         headers = {"Cookie": self.cookie} if self.cookie else {}
@@ -146,6 +151,8 @@ class Client:
         for h, v in resp.getheaders():
             if h.lower() == "set-cookie" and v.startswith("awards_session="):
                 self.cookie = v.split(";", 1)[0]
+            elif h.lower() == "x-page-cache":
+                self.cache[v] = self.cache.get(v, 0) + 1
         return resp.status, text
 
     def login(self) -> None:
@@ -159,7 +166,8 @@ class Client:
         assert status == 302, status
 
 
-def drive(port: int, paths: list[str], clients: int, seconds: float, login: bool) -> tuple[list[float], float]:
+def drive(port: int, paths: list[str], clients: int, seconds: float, login: bool,
+          cache: dict[str, int] | None = None) -> tuple[list[float], float]:
     latencies: list[float] = []
     lock = threading.Lock()
     stop = time.perf_counter() + seconds
@@ -181,6 +189,9 @@ def drive(port: int, paths: list[str], clients: int, seconds: float, login: bool
                 break
         with lock:
             latencies.extend(mine)
+            if cache is not None:
+                for k, v in c.cache.items():
+                    cache[k] = cache.get(k, 0) + v
 
     started = time.perf_counter()
     threads = [threading.Thread(target=worker, args=(i,)) for i in range(clients)]
@@ -237,7 +248,8 @@ def main() -> None:
             except OSError:
                 time.sleep(0.2)
         drive(port, paths, args.clients, 2.0, login=True)  # warm up
-        lat, elapsed = drive(port, paths, args.clients, args.seconds, login=True)
+        cache: dict[str, int] = {}
+        lat, elapsed = drive(port, paths, args.clients, args.seconds, login=True, cache=cache)
         triv, triv_elapsed = drive(port, ["/healthz"], args.clients, min(5.0, args.seconds), login=False)
     finally:
         server.terminate()
@@ -255,6 +267,8 @@ def main() -> None:
         "ratio": round(rps / trivial_rps, 3),
         "queries_per_page": qpp,
     }
+    print(f"page cache: {cache.get('hit', 0)} hits, {cache.get('miss', 0)} misses, "
+          f"{len(lat) - sum(cache.values())} answers not cacheable", flush=True)
     print(json.dumps(result))
 
 

@@ -101,7 +101,8 @@ def test_migrations_match_the_models(tmp_path):
             diff = compare_metadata(ctx, Base.metadata)
             if schema:
                 assert conn.exec_driver_sql(
-                    "SELECT count(*) FROM pg_indexes WHERE indexname = 'ix_award_name_folded_trgm'").scalar() == 1
+                    "SELECT count(*) FROM pg_indexes WHERE indexname = 'ix_award_name_folded_trgm' "
+                    f"AND schemaname = '{schema}'").scalar() == 1
         assert diff == [], diff
         # the audit log refuses UPDATE and DELETE in the database itself
         with engine.begin() as conn:

@@ -134,6 +134,14 @@ def _tokens(text: str) -> set[str]:
 def test_each_session_gets_its_own_csrf_token(app):
     did, version = _setup(app)
     csrf_app = create_app(_config(app, WTF_CSRF_ENABLED=True))
+    try:
+        _csrf_round_trip(csrf_app, did, version)
+    finally:
+        with csrf_app.app_context():
+            db.engine.dispose()
+
+
+def _csrf_round_trip(csrf_app, did: int, version: int) -> None:
     one, two = csrf_app.test_client(), csrf_app.test_client()
     for c in (one, two):
         page = c.get("/auth/login").get_data(as_text=True)
@@ -224,4 +232,7 @@ def _config(app, **overrides):
 
 def test_size_zero_turns_it_off(app):
     assert page_cache(app) is not None
-    assert page_cache(create_app(_config(app, PAGE_CACHE_SIZE=0))) is None
+    off = create_app(_config(app, PAGE_CACHE_SIZE=0))
+    assert page_cache(off) is None
+    with off.app_context():
+        db.engine.dispose()

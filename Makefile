@@ -43,19 +43,21 @@ bench: $(STAMP)
 check-workflows: $(STAMP)
 	$(PY) -m flask --app wsgi workflows check
 
-## Re-extract the _() strings, merge them into every catalogue, compile. Idempotent: the .pot is only
-## replaced when its messages or locations changed (not for a new POT-Creation-Date alone).
-## New strings arrive in translations/en/LC_MESSAGES/messages.po with an empty msgstr (or marked
-## fuzzy): translate them, then run `make translations` again; tests/awards/test_i18n.py checks it.
+## Re-extract the translatable strings, merge them into every catalogue, compile. Idempotent: the .pot
+## is only replaced when its messages or locations changed (not for a new POT-Creation-Date alone).
+## Extracted: _()/gettext/lazy_gettext/_l in views, forms and templates, Msg(...) in the engine,
+## services and rules (workflows/messages.py), and the labels of workflows/definitions/*.toml (babel.cfg).
+## New strings arrive in translations/en/LC_MESSAGES/messages.po with an empty msgstr (no fuzzy
+## guesses): translate them, then run `make translations` again; tests/awards/test_i18n.py checks it.
 translations: $(STAMP)
-	$(VENV)/bin/pybabel extract -F babel.cfg -k _ -k gettext -k ngettext -k lazy_gettext \
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _ -k gettext -k ngettext -k lazy_gettext -k _l -k Msg \
 	  --project=awards --version=1 --copyright-holder=awards \
 	  -o translations/messages.pot.new .
 	@if [ -f translations/messages.pot ] && diff -q -I '^"POT-Creation-Date: ' \
 	    translations/messages.pot translations/messages.pot.new >/dev/null; then \
 	  rm translations/messages.pot.new; \
 	else mv translations/messages.pot.new translations/messages.pot; fi
-	$(VENV)/bin/pybabel update --ignore-obsolete -i translations/messages.pot -d translations
+	$(VENV)/bin/pybabel update --ignore-obsolete --no-fuzzy-matching -i translations/messages.pot -d translations
 	$(VENV)/bin/pybabel compile -d translations
 
 clean-db:

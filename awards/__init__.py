@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from flask import Flask, request, session
+from flask_babel import gettext
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import Config, config_from_env
@@ -40,12 +41,14 @@ def create_app(config: Config | type[Config] | Mapping[str, Any] | None = None) 
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
 
     from . import models  # noqa: F401  (register every table)
+    from .i18n import init_i18n
     from .security import init_security
     from .templating import init_templating
     from .workflow import init_workflows
 
     init_security(app)
     init_templating(app)
+    init_i18n(app)
     init_workflows(app)
 
     import importlib
@@ -105,14 +108,21 @@ def _select_locale() -> str:
     return lang if lang in ("vi", "en") else "vi"
 
 
+def N_(text: str) -> str:
+    """Marks a text for the catalogue; it is translated where it is shown."""
+    return text
+
+
 def _init_login(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
-    login_manager.login_message = "Vui lòng đăng nhập để tiếp tục."
+    login_manager.login_message = N_("Vui lòng đăng nhập để tiếp tục.")
     login_manager.login_message_category = "warning"
     login_manager.refresh_view = "auth.reauthenticate"
-    login_manager.needs_refresh_message = "Thao tác này cần xác nhận lại mật khẩu."
+    login_manager.needs_refresh_message = N_("Thao tác này cần xác nhận lại mật khẩu.")
     login_manager.needs_refresh_message_category = "warning"
+    # Both messages are flashed in the request's language (their msgids are the Vietnamese texts).
+    login_manager.localize_callback = gettext
     login_manager.session_protection = app.config.get("SESSION_PROTECTION", "strong")
 
     from .auth.loader import load_user

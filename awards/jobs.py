@@ -23,6 +23,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from workflows.messages import Msg
+
 from .db import db
 from .models import (
     Dossier, JobRun, JobStatus, NotificationKind, Role, Round, RoundExtension, RoundQuota, RoundStatus, Unit, User,
@@ -361,7 +363,7 @@ def send_outbox_job(session: Session, *, now: datetime) -> str:
 @dataclass(frozen=True)
 class JobSpec:
     name: str
-    label: str
+    label: str  # label and schedule are Msg: translated on the admin page
     schedule: str
     fn: Callable[..., str]
     # False: the function manages its own transactions (the sender must commit claims before SMTP).
@@ -369,12 +371,12 @@ class JobSpec:
 
 
 JOBS: dict[str, JobSpec] = {j.name: j for j in [
-    JobSpec("round_windows", "Mở, đóng đợt nhận hồ sơ", "mỗi phút", round_windows),
-    JobSpec("round_reminders", "Nhắc đơn vị chưa nộp hồ sơ", "mỗi giờ từ 8:00 đến 17:00", round_reminders),
-    JobSpec("stage_deadlines", "Thời hạn xử lý từng bước (ngày làm việc)", "mỗi 15 phút", stage_deadlines),
-    JobSpec("posting_windows", "Kết thúc thời gian lấy ý kiến công khai", "mỗi 5 phút", posting_windows),
-    JobSpec("daily_digest", "Bản tin việc chờ xử lý hằng ngày", "7:30 hằng ngày", daily_digest),
-    JobSpec("send_outbox", "Gửi thư điện tử trong hàng đợi", "mỗi phút", send_outbox_job, transactional=False),
+    JobSpec("round_windows", Msg("Mở, đóng đợt nhận hồ sơ"), Msg("mỗi phút"), round_windows),
+    JobSpec("round_reminders", Msg("Nhắc đơn vị chưa nộp hồ sơ"), Msg("mỗi giờ từ 8:00 đến 17:00"), round_reminders),
+    JobSpec("stage_deadlines", Msg("Thời hạn xử lý từng bước (ngày làm việc)"), Msg("mỗi 15 phút"), stage_deadlines),
+    JobSpec("posting_windows", Msg("Kết thúc thời gian lấy ý kiến công khai"), Msg("mỗi 5 phút"), posting_windows),
+    JobSpec("daily_digest", Msg("Bản tin việc chờ xử lý hằng ngày"), Msg("7:30 hằng ngày"), daily_digest),
+    JobSpec("send_outbox", Msg("Gửi thư điện tử trong hàng đợi"), Msg("mỗi phút"), send_outbox_job, transactional=False),
 ]}
 
 

@@ -2,19 +2,21 @@
 
 States are boxes laid out top to bottom in layers: the longest path from the initial state once the
 back edges (those closing a cycle, found by a depth-first walk in definition order) are set aside.
-Final states have a double border. Transitions are arrows labelled in Vietnamese: an edge to the next
-layer is a straight arrow, a longer forward edge is a curve on the left, a back edge (returning to an
-earlier or the same layer) is a curve on the right, so the main path stays readable. The failure
-branch of a vote is dashed.
+Final states have a double border. Transitions are arrows labelled in Vietnamese (or in the language
+of the ``translate`` function given): an edge to the next layer is a straight arrow, a longer forward
+edge is a curve on the left, a back edge (returning to an earlier or the same layer) is a curve on the
+right, so the main path stays readable. The failure branch of a vote is dashed.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
 from .engine import Workflow, role_label
+from .messages import Msg
 
 __all__ = ["render_svg"]
 
@@ -100,14 +102,14 @@ def _wrap(text: str, width: int) -> list[str]:
     return lines or [""]
 
 
-def _edges(workflow: Workflow) -> list[_Edge]:
+def _edges(workflow: Workflow, translate: Callable[[str], str]) -> list[_Edge]:
     """One edge per (source, target, kind); transitions sharing one get their labels joined."""
     merged: dict[tuple[str, str, bool], _Edge] = {}
     for t in workflow.transitions:
         for source in t.sources:
-            pairs = [(t.target, False, t.label)]
+            pairs = [(t.target, False, translate(t.label))]
             if t.vote is not None and t.fail_target is not None:
-                pairs.append((t.fail_target, True, "Không thông qua"))
+                pairs.append((t.fail_target, True, translate(Msg("Không thông qua"))))
             for target, fail, label in pairs:
                 key = (source, target, fail)
                 if key in merged:
@@ -158,16 +160,16 @@ def _layers(workflow: Workflow, edges: list[_Edge]) -> tuple[dict[str, int], set
     return layer, back
 
 
-def _node(workflow: Workflow, name: str) -> _Node:
+def _node(workflow: Workflow, name: str, translate: Callable[[str], str]) -> _Node:
     s = workflow.states[name]
     details = []
     if s.responsible_role:
-        details.append(role_label(s.responsible_role))
+        details.append(translate(role_label(s.responsible_role)))
     if s.time_limit_days:
-        details.append(f"{s.time_limit_days} ngày làm việc")
+        details.append(translate(Msg("%(days)s ngày làm việc", days=s.time_limit_days)))
     if s.final:
-        details.append("kết thúc")
-    label_lines = _wrap(s.label, _LABEL_CHARS)
+        details.append(translate(Msg("kết thúc")))
+    label_lines = _wrap(translate(s.label), _LABEL_CHARS)
     small_lines = _wrap(" · ".join(details), _SMALL_CHARS) if details else []
     h = 14 + _LINE * len(label_lines) + _SMALL_LINE * len(small_lines) + 8
     return _Node(name, label_lines, small_lines, s.final, name == workflow.initial, h=h)
@@ -209,14 +211,22 @@ def _rounded(points: list[tuple[float, float]], radius: float = 9.0) -> str:
     return " ".join(out)
 
 
-def render_svg(workflow: Workflow) -> str:
-    """The workflow as an SVG document (a string starting with ``<svg``)."""
+def _same(text: str) -> str:
+    return str(text)
+
+
+def render_svg(workflow: Workflow, translate: Callable[[str], str] = _same) -> str:
+    """The workflow as an SVG document (a string starting with ``<svg``).
+
+    ``translate`` turns every text drawn (the workflow's labels, which are message ids, and the
+    diagram's own words, which are :class:`~workflows.messages.Msg`) into the reader's language;
+    by default the drawing is in Vietnamese."""
     slug = re.sub(r"[^A-Za-z0-9_-]", "-", workflow.name) or "workflow"
     arrow_id, fail_arrow_id, title_id = f"wf-{slug}-arrow", f"wf-{slug}-arrow-fail", f"wf-{slug}-title"
 
-    edges = _edges(workflow)
+    edges = _edges(workflow, translate)
     layer_of, back = _layers(workflow, edges)
-    nodes = {name: _node(workflow, name) for name in workflow.states}
+    nodes = {name: _node(workflow, name, translate) for name in workflow.states}
     for name, n in nodes.items():
         n.layer = layer_of[name]
     depth = max(layer_of.values(), default=0) + 1
@@ -418,7 +428,7 @@ def render_svg(workflow: Workflow) -> str:
         n = nodes[name]
         fill = _COLORS["final"] if n.final else _COLORS["box"]
         node_parts.append(f'<g class="state" id="{_attr(f"wf-{slug}-state-{name}")}">')
-        node_parts.append(f"<title>{escape(workflow.states[name].label)}</title>")
+        node_parts.append(f"<title>{escape(translate(workflow.states[name].label))}</title>")
         node_parts.append(
             f'<rect x="{_num(n.x)}" y="{_num(n.y)}" width="{_BOX_W}" height="{_num(n.h)}" rx="8" '
             f'fill="{fill}" stroke="{_COLORS["stroke"]}" stroke-width="{2 if n.initial else 1.4}"/>'
@@ -448,7 +458,8 @@ def render_svg(workflow: Workflow) -> str:
                 f'stroke="{_COLORS["stroke"]}" marker-end="url(#{arrow_id})"/>'
             )
 
-    title_lines = _wrap(workflow.label, 90)
+    title = translate(workflow.label)
+    title_lines = _wrap(title, 90)
     for k, line in enumerate(title_lines):
         box.add_text(0, 22 + k * 20, line, "start", char_w=9.6)
 
@@ -459,7 +470,7 @@ def render_svg(workflow: Workflow) -> str:
         f'width="{_num(width)}" height="{_num(height)}" role="img" aria-labelledby="{title_id}" '
         f'class="workflow-diagram">'
     )
-    parts.append(f'<title id="{title_id}">{escape(workflow.label)}</title>')
+    parts.append(f'<title id="{title_id}">{escape(title)}</title>')
     parts.append(
         "<defs>"
         f'<marker id="{arrow_id}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="8" markerHeight="8" '

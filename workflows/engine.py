@@ -28,6 +28,8 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from .messages import Msg
+
 __all__ = [
     "BALLOTS",
     "DEFINITIONS_DIR",
@@ -54,18 +56,18 @@ __all__ = [
     "tally",
 ]
 
-#: Vietnamese labels of the roles, in the order they are listed to people.
+#: Vietnamese labels of the roles, in the order they are listed to people (translatable: Msg).
 ROLE_LABELS: dict[str, str] = {
-    "unit_clerk": "Chuyên viên đơn vị",
-    "unit_head": "Thủ trưởng đơn vị",
-    "board_specialist": "Chuyên viên Phòng Thi đua - Khen thưởng",
-    "board_lead": "Lãnh đạo Phòng Thi đua - Khen thưởng",
-    "council_member": "Thành viên Hội đồng",
-    "council_secretary": "Thư ký Hội đồng",
-    "signer": "Người ký quyết định",
-    "clerk": "Văn thư",
-    "admin": "Quản trị hệ thống",
-    "system": "Hệ thống",
+    "unit_clerk": Msg("Chuyên viên đơn vị"),
+    "unit_head": Msg("Thủ trưởng đơn vị"),
+    "board_specialist": Msg("Chuyên viên Phòng Thi đua - Khen thưởng"),
+    "board_lead": Msg("Lãnh đạo Phòng Thi đua - Khen thưởng"),
+    "council_member": Msg("Thành viên Hội đồng"),
+    "council_secretary": Msg("Thư ký Hội đồng"),
+    "signer": Msg("Người ký quyết định"),
+    "clerk": Msg("Văn thư"),
+    "admin": Msg("Quản trị hệ thống"),
+    "system": Msg("Hệ thống"),
 }
 
 KNOWN_ROLES: frozenset[str] = frozenset(ROLE_LABELS)
@@ -91,10 +93,10 @@ def _sorted_roles(roles: Iterable[str]) -> list[str]:
 
 
 def _join_vi(items: list[str]) -> str:
-    """'A', 'A hoặc B', 'A, B hoặc C'."""
+    """'A', 'A hoặc B', 'A, B hoặc C' (translatable: each item and the conjunction)."""
     if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " hoặc " + items[-1]
+        return Msg.joined(items, "")
+    return Msg("%(items)s hoặc %(last)s", items=Msg.joined(items[:-1], ", "), last=items[-1])
 
 
 # --------------------------------------------------------------------------------------------------
@@ -114,11 +116,12 @@ class DefinitionError(Exception):
 
 
 class TransitionRejected(Exception):
-    """A transition cannot be fired; ``reasons`` are Vietnamese sentences for the user."""
+    """A transition cannot be fired; ``reasons`` are Vietnamese sentences for the user (Msg where
+    they were built with one, so the application can translate them)."""
 
     def __init__(self, reasons: Iterable[str]):
         self.reasons: list[str] = list(reasons)
-        super().__init__(" ".join(self.reasons))
+        super().__init__(Msg.joined(self.reasons))
 
     def __str__(self) -> str:
         return " ".join(self.reasons)
@@ -155,14 +158,17 @@ class VoteRule:
 
     @property
     def base_label(self) -> str:
-        return "tổng số thành viên Hội đồng" if self.threshold_base == "members" else "số thành viên có mặt"
+        if self.threshold_base == "members":
+            return Msg("tổng số thành viên Hội đồng")
+        return Msg("số thành viên có mặt")
 
     def describe(self) -> str:
         """One Vietnamese sentence for an admin table or a diagram."""
-        ballot = "Bỏ phiếu kín" if self.ballot == "secret" else "Biểu quyết công khai"
-        return (
-            f"{ballot}; có mặt ít nhất {self.quorum} tổng số thành viên; "
-            f"thông qua khi số phiếu tán thành đạt ít nhất {self.threshold} {self.base_label}."
+        ballot = Msg("Bỏ phiếu kín") if self.ballot == "secret" else Msg("Biểu quyết công khai")
+        return Msg(
+            "%(ballot)s; có mặt ít nhất %(quorum)s tổng số thành viên; "
+            "thông qua khi số phiếu tán thành đạt ít nhất %(threshold)s %(base)s.",
+            ballot=ballot, quorum=str(self.quorum), threshold=str(self.threshold), base=self.base_label,
         )
 
 
@@ -182,19 +188,22 @@ class VoteTally:
             if isinstance(value, bool) or not isinstance(value, int):
                 raise TypeError(f"VoteTally.{attr} must be an int, got {value!r}")
             if value < 0:
-                raise ValueError(f"Số liệu biểu quyết không được âm ({attr} = {value}).")
+                raise ValueError(Msg("Số liệu biểu quyết không được âm (%(field)s = %(value)s).",
+                                     field=attr, value=value))
         if self.members < 1:
-            raise ValueError("Hội đồng phải có ít nhất một thành viên.")
+            raise ValueError(Msg("Hội đồng phải có ít nhất một thành viên."))
         if self.present > self.members:
-            raise ValueError(
-                f"Số thành viên có mặt ({self.present}) vượt quá tổng số thành viên ({self.members})."
-            )
+            raise ValueError(Msg(
+                "Số thành viên có mặt (%(present)s) vượt quá tổng số thành viên (%(members)s).",
+                present=self.present, members=self.members,
+            ))
         votes = self.yes + self.no + self.abstain
         if votes > self.present:
-            raise ValueError(
-                f"Tổng số phiếu tán thành, không tán thành và không biểu quyết ({votes}) "
-                f"vượt quá số thành viên có mặt ({self.present})."
-            )
+            raise ValueError(Msg(
+                "Tổng số phiếu tán thành, không tán thành và không biểu quyết (%(votes)s) "
+                "vượt quá số thành viên có mặt (%(present)s).",
+                votes=votes, present=self.present,
+            ))
 
 
 @dataclass(frozen=True)
@@ -239,18 +248,20 @@ def tally(rule: VoteRule, t: VoteTally) -> VoteResult:
     required_yes = math.ceil(rule.threshold * base)
     reasons: list[str] = []
     if not quorum_met:
-        reasons.append(
-            f"Không đủ số thành viên dự họp: cần ít nhất {required_present} trên {t.members} thành viên "
-            f"(tỷ lệ {rule.quorum}), chỉ có {t.present}."
-        )
+        reasons.append(Msg(
+            "Không đủ số thành viên dự họp: cần ít nhất %(required)s trên %(members)s thành viên "
+            "(tỷ lệ %(quorum)s), chỉ có %(present)s.",
+            required=required_present, members=t.members, quorum=str(rule.quorum), present=t.present,
+        ))
         passed = False
     else:
         passed = t.yes >= required_yes
         if not passed:
-            reasons.append(
-                f"Không đủ số phiếu tán thành: cần ít nhất {required_yes} phiếu "
-                f"({rule.threshold} {rule.base_label}), chỉ có {t.yes}."
-            )
+            reasons.append(Msg(
+                "Không đủ số phiếu tán thành: cần ít nhất %(required)s phiếu "
+                "(%(threshold)s %(base)s), chỉ có %(yes)s.",
+                required=required_yes, threshold=str(rule.threshold), base=rule.base_label, yes=t.yes,
+            ))
     return VoteResult(
         quorum_met=quorum_met,
         passed=passed,
@@ -466,23 +477,26 @@ class Workflow:
         at = _utc(now)
         t = self._by_name.get(transition)
         if t is None:
-            raise TransitionRejected([f"Quy trình «{self.label}» không có thao tác «{transition}»."])
+            raise TransitionRejected([Msg("Quy trình «%(workflow)s» không có thao tác «%(transition)s».",
+                                          workflow=Msg(self.label), transition=transition)])
         if current.final:
-            raise TransitionRejected(
-                [f"Hồ sơ đã kết thúc ở bước «{current.label}», không thể thực hiện thêm thao tác nào."]
-            )
+            raise TransitionRejected([Msg(
+                "Hồ sơ đã kết thúc ở bước «%(state)s», không thể thực hiện thêm thao tác nào.",
+                state=Msg(current.label),
+            )])
         reasons: list[str] = []
         if state not in t.sources:
-            reasons.append(f"Hồ sơ đang ở bước «{current.label}», không thể thực hiện thao tác «{t.label}».")
+            reasons.append(Msg("Hồ sơ đang ở bước «%(state)s», không thể thực hiện thao tác «%(transition)s».",
+                               state=Msg(current.label), transition=Msg(t.label)))
         reasons.extend(self._actor_reasons(t, actor, context))
         text = comment.strip() if isinstance(comment, str) else None
         text = text or None
         if t.comment_required and text is None:
-            reasons.append("Vui lòng nhập lý do.")
+            reasons.append(Msg("Vui lòng nhập lý do."))
         vote: VoteResult | None = None
         if t.vote is not None:
             if tally is None:
-                reasons.append("Vui lòng nhập kết quả biểu quyết của Hội đồng.")
+                reasons.append(Msg("Vui lòng nhập kết quả biểu quyết của Hội đồng."))
             else:
                 vote = _count_votes(t.vote, tally)
                 if not vote.quorum_met:
@@ -517,7 +531,8 @@ class Workflow:
         reasons: list[str] = []
         if not (actor.roles & t.roles):
             labels = [role_label(r) for r in _sorted_roles(t.roles)]
-            reasons.append(f"Chỉ {_join_vi(labels)} được thực hiện thao tác «{t.label}».")
+            reasons.append(Msg("Chỉ %(roles)s được thực hiện thao tác «%(transition)s».",
+                               roles=_join_vi(labels), transition=Msg(t.label)))
         for name in t.guards:
             reason = self.guards[name](context)
             if reason is None:

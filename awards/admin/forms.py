@@ -9,6 +9,7 @@ from decimal import Decimal, InvalidOperation
 from zoneinfo import ZoneInfo
 
 from flask import current_app
+from flask_babel import gettext, lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -76,7 +77,7 @@ class Required:
 
 
 def Max(n: int) -> Length:  # noqa: N802 - reads like a validator class
-    return Length(max=n, message=f"Tối đa {n} ký tự (hiện có %(length)d ký tự); vui lòng rút gọn.")
+    return Length(max=n, message=_l("Tối đa %(max)s ký tự (hiện có %(length)s ký tự); vui lòng rút gọn."))
 
 
 # -- fields with Vietnamese parse errors -----------------------------------------------------------
@@ -105,7 +106,8 @@ class DateVNField(Field):
                 return
             except ValueError:
                 continue
-        raise ValueError(f"Ngày «{text}» không hợp lệ hoặc không tồn tại; nhập ngày có thật, dạng ngày/tháng/năm.")
+        raise ValueError(gettext("Ngày «%(text)s» không hợp lệ hoặc không tồn tại; nhập ngày có thật, "
+                                 "dạng ngày/tháng/năm.", text=text))
 
 
 class LocalDateTimeField(Field):
@@ -137,7 +139,7 @@ class LocalDateTimeField(Field):
                 continue
             self.data = naive.replace(tzinfo=self._zone()).astimezone(timezone.utc)
             return
-        raise ValueError(f"Thời điểm «{text}» không hợp lệ; nhập ngày có thật và giờ:phút.")
+        raise ValueError(gettext("Thời điểm «%(text)s» không hợp lệ; nhập ngày có thật và giờ:phút.", text=text))
 
 
 class IntVNField(Field):
@@ -156,7 +158,7 @@ class IntVNField(Field):
         try:
             self.data = int(text)
         except ValueError:
-            raise ValueError("Vui lòng nhập một số nguyên (chỉ gồm chữ số).") from None
+            raise ValueError(_l("Vui lòng nhập một số nguyên (chỉ gồm chữ số).")) from None
 
 
 class DecimalVNField(Field):
@@ -179,9 +181,9 @@ class DecimalVNField(Field):
         try:
             value = Decimal(text)
         except InvalidOperation:
-            raise ValueError("Vui lòng nhập một số, ví dụ 1,5.") from None
+            raise ValueError(_l("Vui lòng nhập một số, ví dụ 1,5.")) from None
         if not value.is_finite():
-            raise ValueError("Vui lòng nhập một số, ví dụ 1,5.")
+            raise ValueError(_l("Vui lòng nhập một số, ví dụ 1,5."))
         self.data = value
 
 
@@ -220,7 +222,7 @@ class SelectVNField(_ChoicesMixin, SelectField):
                 self.data = self.coerce(valuelist[0])
             except (ValueError, TypeError):
                 self.data = None
-                raise ValueError("Lựa chọn không hợp lệ; vui lòng chọn trong danh sách.") from None
+                raise ValueError(_l("Lựa chọn không hợp lệ; vui lòng chọn trong danh sách.")) from None
 
     def pre_validate(self, form):
         if self.process_errors:
@@ -228,7 +230,7 @@ class SelectVNField(_ChoicesMixin, SelectField):
         for _value, _label, selected, *_ in self.iter_choices():
             if selected:
                 return
-        raise ValidationError("Lựa chọn không có trong danh sách (có thể đã bị xóa); vui lòng chọn lại.")
+        raise ValidationError(_l("Lựa chọn không có trong danh sách (có thể đã bị xóa); vui lòng chọn lại."))
 
 
 class MultiCheckboxField(_ChoicesMixin, SelectMultipleField):
@@ -243,7 +245,7 @@ class MultiCheckboxField(_ChoicesMixin, SelectMultipleField):
             self.data = [self.coerce(v) for v in valuelist]
         except (ValueError, TypeError):
             self.data = []
-            raise ValueError("Lựa chọn không hợp lệ; vui lòng chọn trong danh sách.") from None
+            raise ValueError(_l("Lựa chọn không hợp lệ; vui lòng chọn trong danh sách.")) from None
 
     def pre_validate(self, form):
         if self.process_errors or not self.data:
@@ -251,43 +253,43 @@ class MultiCheckboxField(_ChoicesMixin, SelectMultipleField):
         allowed = {self.coerce(v) for v, *_ in self.choices}
         unknown = [d for d in self.data if d not in allowed]
         if unknown:
-            raise ValidationError("Có lựa chọn không có trong danh sách; vui lòng chọn lại.")
+            raise ValidationError(_l("Có lựa chọn không có trong danh sách; vui lòng chọn lại."))
 
 
 # -- units ------------------------------------------------------------------------------------------
 
 CODE_RE = Regexp(r"^[A-Za-z0-9][A-Za-z0-9._-]*$",
-                 message="Mã chỉ gồm chữ cái không dấu, chữ số, dấu chấm, gạch nối, gạch dưới; không có dấu cách.")
+                 message=_l("Mã chỉ gồm chữ cái không dấu, chữ số, dấu chấm, gạch nối, gạch dưới; không có dấu cách."))
 
 
 class UnitForm(FlaskForm):
-    code = StringField("Mã đơn vị", filters=[clean], validators=[Required("Vui lòng nhập mã đơn vị."), Max(32), CODE_RE])
-    name = StringField("Tên đơn vị", filters=[clean], validators=[Required("Vui lòng nhập tên đơn vị."), Max(255)])
-    short_name = StringField("Tên ngắn", filters=[clean_or_none], validators=[Optional(), Max(120)])
-    kind = SelectVNField("Loại đơn vị", coerce=str, choices=[(k.value, UNIT_KIND_LABELS[k]) for k in UNIT_KIND_LABELS],
-                       validators=[Required("Vui lòng chọn loại đơn vị.")])
-    parent_id = SelectVNField("Đơn vị cấp trên")
-    address = StringField("Địa chỉ", filters=[clean_or_none], validators=[Optional(), Max(255)])
-    head_title = StringField("Chức danh người đứng đầu", filters=[clean_or_none], validators=[Optional(), Max(120)])
-    valid_from = DateVNField("Hoạt động từ ngày", validators=[Required("Vui lòng nhập ngày bắt đầu hoạt động.")])
+    code = StringField(_l("Mã đơn vị"), filters=[clean], validators=[Required(_l("Vui lòng nhập mã đơn vị.")), Max(32), CODE_RE])
+    name = StringField(_l("Tên đơn vị"), filters=[clean], validators=[Required(_l("Vui lòng nhập tên đơn vị.")), Max(255)])
+    short_name = StringField(_l("Tên ngắn"), filters=[clean_or_none], validators=[Optional(), Max(120)])
+    kind = SelectVNField(_l("Loại đơn vị"), coerce=str, choices=[(k.value, _l(UNIT_KIND_LABELS[k])) for k in UNIT_KIND_LABELS],
+                       validators=[Required(_l("Vui lòng chọn loại đơn vị."))])
+    parent_id = SelectVNField(_l("Đơn vị cấp trên"))
+    address = StringField(_l("Địa chỉ"), filters=[clean_or_none], validators=[Optional(), Max(255)])
+    head_title = StringField(_l("Chức danh người đứng đầu"), filters=[clean_or_none], validators=[Optional(), Max(120)])
+    valid_from = DateVNField(_l("Hoạt động từ ngày"), validators=[Required(_l("Vui lòng nhập ngày bắt đầu hoạt động."))])
 
 
 class UnitRetireForm(FlaskForm):
-    valid_to = DateVNField("Ngừng hoạt động từ ngày", validators=[Required("Vui lòng nhập ngày ngừng hoạt động.")])
+    valid_to = DateVNField(_l("Ngừng hoạt động từ ngày"), validators=[Required(_l("Vui lòng nhập ngày ngừng hoạt động."))])
 
 
 class UnitMergeForm(FlaskForm):
-    successor_id = SelectVNField("Sáp nhập vào đơn vị", validators=[Required("Vui lòng chọn đơn vị kế thừa.")])
-    valid_to = DateVNField("Ngày ngừng hoạt động (ngày cuối cùng)",
-                           validators=[Required("Vui lòng nhập ngày ngừng hoạt động.")])
+    successor_id = SelectVNField(_l("Sáp nhập vào đơn vị"), validators=[Required(_l("Vui lòng chọn đơn vị kế thừa."))])
+    valid_to = DateVNField(_l("Ngày ngừng hoạt động (ngày cuối cùng)"),
+                           validators=[Required(_l("Vui lòng nhập ngày ngừng hoạt động."))])
 
 
 # -- users ------------------------------------------------------------------------------------------
 
 USERNAME_RE = Regexp(r"^[a-z0-9][a-z0-9._-]*$",
-                     message="Tên đăng nhập chỉ gồm chữ thường không dấu, chữ số, dấu chấm, gạch nối, gạch dưới.")
-EMAIL_RE = Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message="Địa chỉ thư điện tử không hợp lệ (ví dụ ten@coquan.gov.vn).")
-ROLE_CHOICES = [(r.value, ROLE_LABELS[r]) for r in Role]
+                     message=_l("Tên đăng nhập chỉ gồm chữ thường không dấu, chữ số, dấu chấm, gạch nối, gạch dưới."))
+EMAIL_RE = Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message=_l("Địa chỉ thư điện tử không hợp lệ (ví dụ ten@coquan.gov.vn)."))
+ROLE_CHOICES = [(r.value, _l(ROLE_LABELS[r])) for r in Role]
 
 
 def lower_clean(value):
@@ -296,33 +298,33 @@ def lower_clean(value):
 
 
 class UserEditForm(FlaskForm):
-    full_name = StringField("Họ và tên", filters=[clean], validators=[Required("Vui lòng nhập họ và tên."), Max(120)])
-    email = StringField("Thư điện tử", filters=[clean_or_none], validators=[Optional(), Max(254), EMAIL_RE])
-    position = StringField("Chức vụ", filters=[clean_or_none], validators=[Optional(), Max(120)])
-    unit_id = SelectVNField("Đơn vị", validators=[Required("Vui lòng chọn đơn vị.")])
-    active = BooleanField("Đang hoạt động (được đăng nhập)", default=True)
+    full_name = StringField(_l("Họ và tên"), filters=[clean], validators=[Required(_l("Vui lòng nhập họ và tên.")), Max(120)])
+    email = StringField(_l("Thư điện tử"), filters=[clean_or_none], validators=[Optional(), Max(254), EMAIL_RE])
+    position = StringField(_l("Chức vụ"), filters=[clean_or_none], validators=[Optional(), Max(120)])
+    unit_id = SelectVNField(_l("Đơn vị"), validators=[Required(_l("Vui lòng chọn đơn vị."))])
+    active = BooleanField(_l("Đang hoạt động (được đăng nhập)"), default=True)
 
 
 class UserCreateForm(UserEditForm):
-    username = StringField("Tên đăng nhập", filters=[lower_clean],
-                           validators=[Required("Vui lòng nhập tên đăng nhập."), Max(64), USERNAME_RE])
-    password = PasswordField("Mật khẩu", validators=[Required("Vui lòng nhập mật khẩu.")])
-    confirm = PasswordField("Nhập lại mật khẩu", validators=[
-        Required("Vui lòng nhập lại mật khẩu."), EqualTo("password", "Hai mật khẩu không khớp nhau.")])
-    role = SelectVNField("Vai trò ban đầu (không bắt buộc)", coerce=str, choices=[("", "— chưa gán —")] + ROLE_CHOICES)
-    scope_unit_id = SelectVNField("Phạm vi của vai trò (mặc định: đơn vị của người dùng)")
+    username = StringField(_l("Tên đăng nhập"), filters=[lower_clean],
+                           validators=[Required(_l("Vui lòng nhập tên đăng nhập.")), Max(64), USERNAME_RE])
+    password = PasswordField(_l("Mật khẩu"), validators=[Required(_l("Vui lòng nhập mật khẩu."))])
+    confirm = PasswordField(_l("Nhập lại mật khẩu"), validators=[
+        Required(_l("Vui lòng nhập lại mật khẩu.")), EqualTo("password", _l("Hai mật khẩu không khớp nhau."))])
+    role = SelectVNField(_l("Vai trò ban đầu (không bắt buộc)"), coerce=str, choices=[("", _l("— chưa gán —"))] + ROLE_CHOICES)
+    scope_unit_id = SelectVNField(_l("Phạm vi của vai trò (mặc định: đơn vị của người dùng)"))
 
 
 class RoleAssignForm(FlaskForm):
-    role = SelectVNField("Vai trò", coerce=str, choices=ROLE_CHOICES, validators=[Required("Vui lòng chọn vai trò.")])
-    scope_unit_id = SelectVNField("Phạm vi (đơn vị và các đơn vị trực thuộc)",
-                                  validators=[Required("Vui lòng chọn đơn vị phạm vi.")])
+    role = SelectVNField(_l("Vai trò"), coerce=str, choices=ROLE_CHOICES, validators=[Required(_l("Vui lòng chọn vai trò."))])
+    scope_unit_id = SelectVNField(_l("Phạm vi (đơn vị và các đơn vị trực thuộc)"),
+                                  validators=[Required(_l("Vui lòng chọn đơn vị phạm vi."))])
 
 
 class PasswordResetForm(FlaskForm):
-    password = PasswordField("Mật khẩu mới", validators=[Required("Vui lòng nhập mật khẩu mới.")])
-    confirm = PasswordField("Nhập lại mật khẩu mới", validators=[
-        Required("Vui lòng nhập lại mật khẩu mới."), EqualTo("password", "Hai mật khẩu không khớp nhau.")])
+    password = PasswordField(_l("Mật khẩu mới"), validators=[Required(_l("Vui lòng nhập mật khẩu mới."))])
+    confirm = PasswordField(_l("Nhập lại mật khẩu mới"), validators=[
+        Required(_l("Vui lòng nhập lại mật khẩu mới.")), EqualTo("password", _l("Hai mật khẩu không khớp nhau."))])
 
 
 class ConfirmForm(FlaskForm):
@@ -332,109 +334,109 @@ class ConfirmForm(FlaskForm):
 # -- authorities and signers ------------------------------------------------------------------------
 
 SYMBOL_RE = Regexp(r"^[A-ZĐ0-9]+(-[A-ZĐ0-9]+)*$",
-                   message="Ký hiệu viết hoa, các nhóm nối bằng gạch nối, không có dấu cách (ví dụ QĐ-UBND).")
+                   message=_l("Ký hiệu viết hoa, các nhóm nối bằng gạch nối, không có dấu cách (ví dụ QĐ-UBND)."))
 
 
 class AuthorityForm(FlaskForm):
-    code = StringField("Mã", filters=[clean], validators=[Required("Vui lòng nhập mã cơ quan."), Max(32), CODE_RE])
-    name = StringField("Tên thẩm quyền", filters=[clean],
-                       validators=[Required("Vui lòng nhập tên, ví dụ Chủ tịch Ủy ban nhân dân tỉnh."), Max(255)])
-    unit_id = SelectVNField("Đơn vị", validators=[Required("Vui lòng chọn đơn vị của cơ quan.")])
-    header_parent = StringField("Cơ quan chủ quản (dòng trên, nếu có)", filters=[clean_or_none],
+    code = StringField(_l("Mã"), filters=[clean], validators=[Required(_l("Vui lòng nhập mã cơ quan.")), Max(32), CODE_RE])
+    name = StringField(_l("Tên thẩm quyền"), filters=[clean],
+                       validators=[Required(_l("Vui lòng nhập tên, ví dụ Chủ tịch Ủy ban nhân dân tỉnh.")), Max(255)])
+    unit_id = SelectVNField(_l("Đơn vị"), validators=[Required(_l("Vui lòng chọn đơn vị của cơ quan."))])
+    header_parent = StringField(_l("Cơ quan chủ quản (dòng trên, nếu có)"), filters=[clean_or_none],
                                 validators=[Optional(), Max(255)])
-    header_name = TextAreaField("Tên cơ quan ban hành (mỗi dòng một dòng in)", filters=[clean],
-                                validators=[Required("Vui lòng nhập tên cơ quan ban hành.")])
-    place_name = StringField("Địa danh", filters=[clean], validators=[Required("Vui lòng nhập địa danh."), Max(120)])
-    doc_symbol = StringField("Ký hiệu quyết định", filters=[clean],
-                             validators=[Required("Vui lòng nhập ký hiệu, ví dụ QĐ-UBND."), Max(40), SYMBOL_RE])
-    proposal_symbol = StringField("Ký hiệu tờ trình", filters=[clean],
-                                  validators=[Required("Vui lòng nhập ký hiệu tờ trình, ví dụ TTr-SNV."), Max(40)])
-    authority_title = StringField("Dòng thẩm quyền (trên căn cứ)", filters=[clean],
-                                  validators=[Required("Vui lòng nhập dòng thẩm quyền."), Max(255)])
-    head_title = StringField("Chức danh người đứng đầu (khối chữ ký)", filters=[clean],
-                             validators=[Required("Vui lòng nhập chức danh, ví dụ CHỦ TỊCH."), Max(120)])
-    extra_legal_basis = TextAreaField("Căn cứ bổ sung của cơ quan (mỗi dòng một căn cứ)", filters=[clean_or_none])
-    proposer_title = StringField("Người đề nghị (Theo đề nghị của …)", filters=[clean_or_none],
+    header_name = TextAreaField(_l("Tên cơ quan ban hành (mỗi dòng một dòng in)"), filters=[clean],
+                                validators=[Required(_l("Vui lòng nhập tên cơ quan ban hành."))])
+    place_name = StringField(_l("Địa danh"), filters=[clean], validators=[Required(_l("Vui lòng nhập địa danh.")), Max(120)])
+    doc_symbol = StringField(_l("Ký hiệu quyết định"), filters=[clean],
+                             validators=[Required(_l("Vui lòng nhập ký hiệu, ví dụ QĐ-UBND.")), Max(40), SYMBOL_RE])
+    proposal_symbol = StringField(_l("Ký hiệu tờ trình"), filters=[clean],
+                                  validators=[Required(_l("Vui lòng nhập ký hiệu tờ trình, ví dụ TTr-SNV.")), Max(40)])
+    authority_title = StringField(_l("Dòng thẩm quyền (trên căn cứ)"), filters=[clean],
+                                  validators=[Required(_l("Vui lòng nhập dòng thẩm quyền.")), Max(255)])
+    head_title = StringField(_l("Chức danh người đứng đầu (khối chữ ký)"), filters=[clean],
+                             validators=[Required(_l("Vui lòng nhập chức danh, ví dụ CHỦ TỊCH.")), Max(120)])
+    extra_legal_basis = TextAreaField(_l("Căn cứ bổ sung của cơ quan (mỗi dòng một căn cứ)"), filters=[clean_or_none])
+    proposer_title = StringField(_l("Người đề nghị (Theo đề nghị của …)"), filters=[clean_or_none],
                                  validators=[Optional(), Max(255)])
-    executors = TextAreaField("Cơ quan, người thi hành", filters=[clean_or_none])
-    copy_recipients = TextAreaField("Nơi nhận (mỗi dòng một nơi)", filters=[clean_or_none])
-    archive_code = StringField("Mã lưu (Lưu: VT, …)", filters=[clean],
-                               validators=[Required("Vui lòng nhập mã lưu, ví dụ TĐKT."), Max(40)])
-    fund_source = StringField("Nguồn chi tiền thưởng", filters=[clean_or_none], validators=[Optional(), Max(255)])
-    active = BooleanField("Đang hoạt động", default=True)
+    executors = TextAreaField(_l("Cơ quan, người thi hành"), filters=[clean_or_none])
+    copy_recipients = TextAreaField(_l("Nơi nhận (mỗi dòng một nơi)"), filters=[clean_or_none])
+    archive_code = StringField(_l("Mã lưu (Lưu: VT, …)"), filters=[clean],
+                               validators=[Required(_l("Vui lòng nhập mã lưu, ví dụ TĐKT.")), Max(40)])
+    fund_source = StringField(_l("Nguồn chi tiền thưởng"), filters=[clean_or_none], validators=[Optional(), Max(255)])
+    active = BooleanField(_l("Đang hoạt động"), default=True)
 
 
 class SignerForm(FlaskForm):
-    full_name = StringField("Họ và tên", filters=[clean], validators=[Required("Vui lòng nhập họ và tên."), Max(120)])
-    position_title = StringField("Chức vụ (in trong khối chữ ký)", filters=[clean],
-                                 validators=[Required("Vui lòng nhập chức vụ, ví dụ PHÓ CHỦ TỊCH."), Max(120)])
-    is_head = BooleanField("Là người đứng đầu (ký không có «KT.»)")
-    position_order = IntVNField("Thứ tự", default=0, validators=[
-        Optional(), NumberRange(0, 999, "Thứ tự là số từ 0 đến 999.")])
-    user_id = SelectVNField("Tài khoản người dùng (không bắt buộc)")
-    active = BooleanField("Đang hoạt động", default=True)
+    full_name = StringField(_l("Họ và tên"), filters=[clean], validators=[Required(_l("Vui lòng nhập họ và tên.")), Max(120)])
+    position_title = StringField(_l("Chức vụ (in trong khối chữ ký)"), filters=[clean],
+                                 validators=[Required(_l("Vui lòng nhập chức vụ, ví dụ PHÓ CHỦ TỊCH.")), Max(120)])
+    is_head = BooleanField(_l("Là người đứng đầu (ký không có «KT.»)"))
+    position_order = IntVNField(_l("Thứ tự"), default=0, validators=[
+        Optional(), NumberRange(0, 999, _l("Thứ tự là số từ 0 đến 999."))])
+    user_id = SelectVNField(_l("Tài khoản người dùng (không bắt buộc)"))
+    active = BooleanField(_l("Đang hoạt động"), default=True)
 
 
 # -- award forms ------------------------------------------------------------------------------------
 
-KIND_CHOICES = [(k.value, RECIPIENT_KIND_LABELS[k]) for k in RecipientKind]
+KIND_CHOICES = [(k.value, _l(RECIPIENT_KIND_LABELS[k])) for k in RecipientKind]
 
 
 class AwardFormForm(FlaskForm):
-    code = StringField("Mã", filters=[clean], validators=[Required("Vui lòng nhập mã hình thức."), Max(40), CODE_RE])
-    name = StringField("Tên hình thức khen thưởng", filters=[clean],
-                       validators=[Required("Vui lòng nhập tên hình thức."), Max(255)])
-    certificate_title = StringField("Tiêu đề in trên bằng (BẰNG KHEN, GIẤY KHEN…)", filters=[clean],
-                                    validators=[Required("Vui lòng nhập tiêu đề in trên bằng."), Max(80)])
-    authority_id = SelectVNField("Cơ quan quyết định")
-    proposed_upward = BooleanField("Đề nghị cấp trên quyết định (Thủ tướng, Chủ tịch nước…)")
-    upward_authority_name = StringField("Cấp trên quyết định", filters=[clean_or_none], validators=[Optional(), Max(255)])
-    workflow = SelectVNField("Quy trình xử lý", coerce=str, validators=[Required("Vui lòng chọn quy trình.")])
-    kinds = MultiCheckboxField("Đối tượng được đề nghị", choices=KIND_CHOICES, coerce=str,
-                               validators=[Required("Chọn ít nhất một đối tượng (tập thể, cá nhân hoặc hộ gia đình).")])
-    rank = IntVNField("Thứ bậc (cao hơn = hình thức cao hơn)", default=0,
-                      validators=[Optional(), NumberRange(0, 1000, "Thứ bậc là số từ 0 đến 1000.")])
-    criteria = TextAreaField("Tiêu chuẩn", filters=[clean_or_none])
-    active = BooleanField("Đang sử dụng", default=True)
+    code = StringField(_l("Mã"), filters=[clean], validators=[Required(_l("Vui lòng nhập mã hình thức.")), Max(40), CODE_RE])
+    name = StringField(_l("Tên hình thức khen thưởng"), filters=[clean],
+                       validators=[Required(_l("Vui lòng nhập tên hình thức.")), Max(255)])
+    certificate_title = StringField(_l("Tiêu đề in trên bằng (BẰNG KHEN, GIẤY KHEN…)"), filters=[clean],
+                                    validators=[Required(_l("Vui lòng nhập tiêu đề in trên bằng.")), Max(80)])
+    authority_id = SelectVNField(_l("Cơ quan quyết định"))
+    proposed_upward = BooleanField(_l("Đề nghị cấp trên quyết định (Thủ tướng, Chủ tịch nước…)"))
+    upward_authority_name = StringField(_l("Cấp trên quyết định"), filters=[clean_or_none], validators=[Optional(), Max(255)])
+    workflow = SelectVNField(_l("Quy trình xử lý"), coerce=str, validators=[Required(_l("Vui lòng chọn quy trình."))])
+    kinds = MultiCheckboxField(_l("Đối tượng được đề nghị"), choices=KIND_CHOICES, coerce=str,
+                               validators=[Required(_l("Chọn ít nhất một đối tượng (tập thể, cá nhân hoặc hộ gia đình)."))])
+    rank = IntVNField(_l("Thứ bậc (cao hơn = hình thức cao hơn)"), default=0,
+                      validators=[Optional(), NumberRange(0, 1000, _l("Thứ bậc là số từ 0 đến 1000."))])
+    criteria = TextAreaField(_l("Tiêu chuẩn"), filters=[clean_or_none])
+    active = BooleanField(_l("Đang sử dụng"), default=True)
 
     def validate_authority_id(self, field):
         if not self.proposed_upward.data and field.data is None:
-            raise ValidationError("Chọn cơ quan quyết định, hoặc đánh dấu «Đề nghị cấp trên quyết định».")
+            raise ValidationError(_l("Chọn cơ quan quyết định, hoặc đánh dấu «Đề nghị cấp trên quyết định»."))
 
     def validate_upward_authority_name(self, field):
         if self.proposed_upward.data and not field.data:
-            raise ValidationError("Nhập tên cấp trên quyết định (ví dụ Thủ tướng Chính phủ).")
+            raise ValidationError(_l("Nhập tên cấp trên quyết định (ví dụ Thủ tướng Chính phủ)."))
 
 
 # -- rule sets --------------------------------------------------------------------------------------
 
 
 class RuleSetFormBase(FlaskForm):
-    name = StringField("Tên giai đoạn", filters=[clean], validators=[Required("Vui lòng đặt tên giai đoạn."), Max(255)])
-    valid_from = DateVNField("Áp dụng từ ngày", validators=[Required("Vui lòng nhập ngày bắt đầu áp dụng.")])
-    base_salary = IntVNField("Mức lương cơ sở (đồng)", validators=[
-        Required("Vui lòng nhập mức lương cơ sở."),
-        NumberRange(1, 1_000_000_000, "Mức lương cơ sở phải là số dương (đồng), ví dụ 2530000.")])
-    base_salary_source = StringField("Nguồn (lương cơ sở)", filters=[clean],
-                                     validators=[Required("Vui lòng ghi nguồn của mức lương cơ sở."), Max(255)])
-    household_multiplier = DecimalVNField("Hệ số hộ gia đình (× mức cá nhân)", validators=[
-        Required("Vui lòng nhập hệ số hộ gia đình."),
-        NumberRange(Decimal("0.01"), Decimal("999.99"), "Hệ số hộ gia đình phải lớn hơn 0 và nhỏ hơn 1000.")])
-    household_source = StringField("Nguồn (hộ gia đình)", filters=[clean],
-                                   validators=[Required("Vui lòng ghi nguồn của hệ số hộ gia đình."), Max(255)])
-    rounding_unit = IntVNField("Làm tròn lên đến (đồng)", validators=[
-        Required("Vui lòng nhập đơn vị làm tròn."),
-        NumberRange(1, 1_000_000, "Đơn vị làm tròn là số dương, ví dụ 10000.")])
-    rounding_source = StringField("Nguồn (làm tròn)", filters=[clean],
-                                  validators=[Required("Vui lòng ghi nguồn của quy tắc làm tròn."), Max(255)])
-    legal_basis = TextAreaField("Căn cứ (mỗi dòng một căn cứ)", filters=[clean],
-                                validators=[Required("Vui lòng nhập ít nhất một dòng căn cứ.")])
-    needs_check = TextAreaField("Cần kiểm tra (điểm chưa xác nhận)", filters=[clean_or_none])
-    min_household_contribution = IntVNField("Mức đóng góp tối thiểu của hộ gia đình (đồng, nếu có)", validators=[
-        Optional(), NumberRange(0, 10**15, "Mức đóng góp không được âm.")])
+    name = StringField(_l("Tên giai đoạn"), filters=[clean], validators=[Required(_l("Vui lòng đặt tên giai đoạn.")), Max(255)])
+    valid_from = DateVNField(_l("Áp dụng từ ngày"), validators=[Required(_l("Vui lòng nhập ngày bắt đầu áp dụng."))])
+    base_salary = IntVNField(_l("Mức lương cơ sở (đồng)"), validators=[
+        Required(_l("Vui lòng nhập mức lương cơ sở.")),
+        NumberRange(1, 1_000_000_000, _l("Mức lương cơ sở phải là số dương (đồng), ví dụ 2530000."))])
+    base_salary_source = StringField(_l("Nguồn (lương cơ sở)"), filters=[clean],
+                                     validators=[Required(_l("Vui lòng ghi nguồn của mức lương cơ sở.")), Max(255)])
+    household_multiplier = DecimalVNField(_l("Hệ số hộ gia đình (× mức cá nhân)"), validators=[
+        Required(_l("Vui lòng nhập hệ số hộ gia đình.")),
+        NumberRange(Decimal("0.01"), Decimal("999.99"), _l("Hệ số hộ gia đình phải lớn hơn 0 và nhỏ hơn 1000."))])
+    household_source = StringField(_l("Nguồn (hộ gia đình)"), filters=[clean],
+                                   validators=[Required(_l("Vui lòng ghi nguồn của hệ số hộ gia đình.")), Max(255)])
+    rounding_unit = IntVNField(_l("Làm tròn lên đến (đồng)"), validators=[
+        Required(_l("Vui lòng nhập đơn vị làm tròn.")),
+        NumberRange(1, 1_000_000, _l("Đơn vị làm tròn là số dương, ví dụ 10000."))])
+    rounding_source = StringField(_l("Nguồn (làm tròn)"), filters=[clean],
+                                  validators=[Required(_l("Vui lòng ghi nguồn của quy tắc làm tròn.")), Max(255)])
+    legal_basis = TextAreaField(_l("Căn cứ (mỗi dòng một căn cứ)"), filters=[clean],
+                                validators=[Required(_l("Vui lòng nhập ít nhất một dòng căn cứ."))])
+    needs_check = TextAreaField(_l("Cần kiểm tra (điểm chưa xác nhận)"), filters=[clean_or_none])
+    min_household_contribution = IntVNField(_l("Mức đóng góp tối thiểu của hộ gia đình (đồng, nếu có)"), validators=[
+        Optional(), NumberRange(0, 10**15, _l("Mức đóng góp không được âm."))])
 
 
-COEF_RANGE = NumberRange(Decimal("0"), Decimal("999.999"), "Hệ số từ 0 đến 999,999.")
+COEF_RANGE = NumberRange(Decimal("0"), Decimal("999.999"), _l("Hệ số từ 0 đến 999,999."))
 COEF_KINDS = (RecipientKind.individual.value, RecipientKind.collective.value)
 
 
@@ -446,11 +448,13 @@ def rule_set_form(award_forms, *, with_dates: bool = True, **kwargs) -> RuleSetF
 
     for f in award_forms:
         for kind in COEF_KINDS:
-            label = f"{f.name} — {RECIPIENT_KIND_LABELS[RecipientKind(kind)]}"
+            kind_label = _l(RECIPIENT_KIND_LABELS[RecipientKind(kind)])
             setattr(RuleSetForm, f"coef_{f.id}_{kind}",
-                    DecimalVNField(f"Hệ số: {label}", validators=[Optional(), COEF_RANGE]))
+                    DecimalVNField(_l("Hệ số: %(form)s — %(kind)s", form=f.name, kind=kind_label),
+                                   validators=[Optional(), COEF_RANGE]))
             setattr(RuleSetForm, f"src_{f.id}_{kind}",
-                    StringField(f"Nguồn: {label}", filters=[clean_or_none], validators=[Optional(), Max(255)]))
+                    StringField(_l("Nguồn: %(form)s — %(kind)s", form=f.name, kind=kind_label),
+                                filters=[clean_or_none], validators=[Optional(), Max(255)]))
     if not with_dates:
         RuleSetForm.valid_from = None  # type: ignore[assignment]
     form = RuleSetForm(**kwargs)
@@ -465,7 +469,7 @@ def coefficient_errors(form) -> bool:
     ok = True
     for _f, _kind, coef, src in form.coefficient_fields:
         if coef.data is not None and not src.data:
-            src.errors = list(src.errors) + ["Vui lòng ghi nguồn (văn bản, điều khoản) cho hệ số này."]
+            src.errors = list(src.errors) + [_l("Vui lòng ghi nguồn (văn bản, điều khoản) cho hệ số này.")]
             ok = False
     return ok
 
@@ -475,42 +479,42 @@ def coefficient_errors(form) -> bool:
 
 class IndicatorForm(Form):
     id = HiddenField(filters=[clean_or_none])
-    code = StringField("Mã", filters=[clean_or_none], validators=[Optional(), Max(40), CODE_RE])
-    label = StringField("Chỉ tiêu", filters=[clean_or_none], validators=[Optional(), Max(255)])
-    unit_label = StringField("Đơn vị tính", filters=[clean_or_none], validators=[Optional(), Max(40)])
-    remove = BooleanField("Xóa")
+    code = StringField(_l("Mã"), filters=[clean_or_none], validators=[Optional(), Max(40), CODE_RE])
+    label = StringField(_l("Chỉ tiêu"), filters=[clean_or_none], validators=[Optional(), Max(255)])
+    unit_label = StringField(_l("Đơn vị tính"), filters=[clean_or_none], validators=[Optional(), Max(40)])
+    remove = BooleanField(_l("Xóa"))
 
     def validate(self, extra_validators=None):
         ok = super().validate(extra_validators)
         if self.remove.data or not (self.code.data or self.label.data or self.unit_label.data):
             return ok
-        for f, msg in ((self.code, "Nhập mã chỉ tiêu."), (self.label, "Nhập tên chỉ tiêu."),
-                       (self.unit_label, "Nhập đơn vị tính (ví dụ đồng, căn, hộ).")):
+        for f, msg in ((self.code, _l("Nhập mã chỉ tiêu.")), (self.label, _l("Nhập tên chỉ tiêu.")),
+                       (self.unit_label, _l("Nhập đơn vị tính (ví dụ đồng, căn, hộ)."))):
             if not f.data:
                 f.errors = list(f.errors) + [msg]
                 ok = False
         return ok
 
 
-YEAR = NumberRange(1945, 2200, "Năm không hợp lệ (từ 1945 đến 2200).")
+YEAR = NumberRange(1945, 2200, _l("Năm không hợp lệ (từ 1945 đến 2200)."))
 
 
 class MovementForm(FlaskForm):
-    name = StringField("Tên phong trào", filters=[clean], validators=[Required("Vui lòng nhập tên phong trào."), Max(255)])
-    period_label = StringField("Giai đoạn (ví dụ: giai đoạn 2021 - 2025)", filters=[clean_or_none],
+    name = StringField(_l("Tên phong trào"), filters=[clean], validators=[Required(_l("Vui lòng nhập tên phong trào.")), Max(255)])
+    period_label = StringField(_l("Giai đoạn (ví dụ: giai đoạn 2021 - 2025)"), filters=[clean_or_none],
                                validators=[Optional(), Max(80)])
-    start_year = IntVNField("Từ năm", validators=[Required("Vui lòng nhập năm bắt đầu."), YEAR])
-    end_year = IntVNField("Đến năm", validators=[Required("Vui lòng nhập năm kết thúc."), YEAR])
-    plan_number = StringField("Số kế hoạch (ví dụ 132/KH-UBND)", filters=[clean_or_none], validators=[Optional(), Max(40)])
-    plan_date = DateVNField("Ngày kế hoạch", validators=[Optional()])
-    authority_id = SelectVNField("Cơ quan phát động", validators=[Required("Vui lòng chọn cơ quan phát động.")])
-    description = TextAreaField("Mô tả", filters=[clean_or_none])
-    active = BooleanField("Đang diễn ra", default=True)
+    start_year = IntVNField(_l("Từ năm"), validators=[Required(_l("Vui lòng nhập năm bắt đầu.")), YEAR])
+    end_year = IntVNField(_l("Đến năm"), validators=[Required(_l("Vui lòng nhập năm kết thúc.")), YEAR])
+    plan_number = StringField(_l("Số kế hoạch (ví dụ 132/KH-UBND)"), filters=[clean_or_none], validators=[Optional(), Max(40)])
+    plan_date = DateVNField(_l("Ngày kế hoạch"), validators=[Optional()])
+    authority_id = SelectVNField(_l("Cơ quan phát động"), validators=[Required(_l("Vui lòng chọn cơ quan phát động."))])
+    description = TextAreaField(_l("Mô tả"), filters=[clean_or_none])
+    active = BooleanField(_l("Đang diễn ra"), default=True)
     indicators = FieldList(FormField(IndicatorForm), min_entries=0)
 
     def validate_end_year(self, field):
         if field.data is not None and self.start_year.data is not None and field.data < self.start_year.data:
-            raise ValidationError("Năm kết thúc không được trước năm bắt đầu.")
+            raise ValidationError(_l("Năm kết thúc không được trước năm bắt đầu."))
 
 
 REMINDER_RE = re.compile(r"^\d{1,3}(,\d{1,3})*$")
@@ -523,74 +527,74 @@ def normalise_reminders(value):
 
 
 class RoundFormForm(FlaskForm):
-    name = StringField("Tên đợt", filters=[clean], validators=[Required("Vui lòng nhập tên đợt."), Max(255)])
-    kind = SelectVNField("Loại đợt", coerce=str, choices=[(k.value, ROUND_KIND_LABELS[k]) for k in RoundKind])
-    opens_dt = LocalDateTimeField("Mở nhận hồ sơ (giờ Việt Nam)", validators=[Required("Vui lòng nhập thời điểm mở.")])
-    closes_dt = LocalDateTimeField("Hạn nộp (giờ Việt Nam)", validators=[Required("Vui lòng nhập hạn nộp.")])
-    status = SelectVNField("Trạng thái", coerce=str, choices=[(s.value, ROUND_STATUS_LABELS[s]) for s in RoundStatus])
-    reminder_days = StringField("Nhắc trước hạn (số ngày, cách nhau bởi dấu phẩy)", default="7,3,1",
+    name = StringField(_l("Tên đợt"), filters=[clean], validators=[Required(_l("Vui lòng nhập tên đợt.")), Max(255)])
+    kind = SelectVNField(_l("Loại đợt"), coerce=str, choices=[(k.value, _l(ROUND_KIND_LABELS[k])) for k in RoundKind])
+    opens_dt = LocalDateTimeField(_l("Mở nhận hồ sơ (giờ Việt Nam)"), validators=[Required(_l("Vui lòng nhập thời điểm mở."))])
+    closes_dt = LocalDateTimeField(_l("Hạn nộp (giờ Việt Nam)"), validators=[Required(_l("Vui lòng nhập hạn nộp."))])
+    status = SelectVNField(_l("Trạng thái"), coerce=str, choices=[(s.value, _l(ROUND_STATUS_LABELS[s])) for s in RoundStatus])
+    reminder_days = StringField(_l("Nhắc trước hạn (số ngày, cách nhau bởi dấu phẩy)"), default="7,3,1",
                                 filters=[normalise_reminders], validators=[Optional(), Max(40)])
-    forms = MultiCheckboxField("Hình thức được đề nghị trong đợt", coerce=int,
-                               validators=[Required("Chọn ít nhất một hình thức khen thưởng cho đợt.")])
-    criteria = TextAreaField("Tiêu chuẩn, yêu cầu của đợt", filters=[clean_or_none])
+    forms = MultiCheckboxField(_l("Hình thức được đề nghị trong đợt"), coerce=int,
+                               validators=[Required(_l("Chọn ít nhất một hình thức khen thưởng cho đợt."))])
+    criteria = TextAreaField(_l("Tiêu chuẩn, yêu cầu của đợt"), filters=[clean_or_none])
 
     def validate_closes_dt(self, field):
         if field.data is not None and self.opens_dt.data is not None and field.data <= self.opens_dt.data:
-            raise ValidationError("Hạn nộp phải sau thời điểm mở nhận hồ sơ.")
+            raise ValidationError(_l("Hạn nộp phải sau thời điểm mở nhận hồ sơ."))
 
     def validate_reminder_days(self, field):
         if not field.data:
             field.data = ""
             return
         if not REMINDER_RE.match(field.data) or not all(1 <= int(x) <= 365 for x in field.data.split(",")):
-            raise ValidationError("Nhập các số ngày trước hạn, cách nhau bởi dấu phẩy, ví dụ 7,3,1 "
-                                  "(mỗi số từ 1 đến 365).")
+            raise ValidationError(_l("Nhập các số ngày trước hạn, cách nhau bởi dấu phẩy, ví dụ 7,3,1 "
+                                  "(mỗi số từ 1 đến 365)."))
         field.data = ",".join(str(n) for n in sorted({int(x) for x in field.data.split(",")}, reverse=True))
 
 
 class ExtensionForm(FlaskForm):
-    unit_id = SelectVNField("Đơn vị", validators=[Required("Vui lòng chọn đơn vị được gia hạn.")])
-    closes_dt = LocalDateTimeField("Hạn nộp mới (giờ Việt Nam)", validators=[Required("Vui lòng nhập hạn nộp mới.")])
-    reason = TextAreaField("Lý do gia hạn", filters=[clean],
-                           validators=[Required("Vui lòng ghi lý do gia hạn."), Max(500)])
+    unit_id = SelectVNField(_l("Đơn vị"), validators=[Required(_l("Vui lòng chọn đơn vị được gia hạn."))])
+    closes_dt = LocalDateTimeField(_l("Hạn nộp mới (giờ Việt Nam)"), validators=[Required(_l("Vui lòng nhập hạn nộp mới."))])
+    reason = TextAreaField(_l("Lý do gia hạn"), filters=[clean],
+                           validators=[Required(_l("Vui lòng ghi lý do gia hạn.")), Max(500)])
 
 
 class CalendarDayForm(FlaskForm):
-    day = DateVNField("Ngày", validators=[Required("Vui lòng nhập ngày.")])
-    kind = SelectVNField("Loại", coerce=str, choices=[(CalendarDayKind.day_off.value, "Ngày nghỉ"),
-                                        (CalendarDayKind.working_day.value, "Ngày làm việc bù")])
-    note = StringField("Ghi chú (ví dụ: Nghỉ bù Quốc khánh)", filters=[clean],
-                       validators=[Required("Vui lòng ghi chú lý do."), Max(255)])
+    day = DateVNField(_l("Ngày"), validators=[Required(_l("Vui lòng nhập ngày."))])
+    kind = SelectVNField(_l("Loại"), coerce=str, choices=[(CalendarDayKind.day_off.value, _l("Ngày nghỉ")),
+                                        (CalendarDayKind.working_day.value, _l("Ngày làm việc bù"))])
+    note = StringField(_l("Ghi chú (ví dụ: Nghỉ bù Quốc khánh)"), filters=[clean],
+                       validators=[Required(_l("Vui lòng ghi chú lý do.")), Max(255)])
 
 
 # -- eligibility rules ------------------------------------------------------------------------------
 
 MIN_CONTRIBUTION_RANGE = NumberRange(
-    0, 10**15, "Mức đóng góp tối thiểu là số nguyên không âm, tính bằng đồng (ví dụ 20000000).")
+    0, 10**15, _l("Mức đóng góp tối thiểu là số nguyên không âm, tính bằng đồng (ví dụ 20000000)."))
 
 
 class EligibilityRuleForm(FlaskForm):
-    award_form_id = SelectVNField("Hình thức khen thưởng",
-                                  validators=[Required("Vui lòng chọn hình thức khen thưởng.")])
-    round_id = SelectVNField("Áp dụng cho đợt (để trống: mọi đợt)")
-    valid_from = DateVNField("Áp dụng từ ngày", validators=[Required("Vui lòng nhập ngày bắt đầu áp dụng.")])
-    valid_to = DateVNField("Đến hết ngày (để trống: chưa có ngày kết thúc)", validators=[Optional()])
-    allow_posthumous = BooleanField("Được xét truy tặng", default=True)
-    no_repeat_in_round = BooleanField("Không đề nghị một người hai lần cùng hình thức trong một đợt", default=True)
-    require_report = BooleanField("Bắt buộc có báo cáo thành tích cho mỗi đối tượng", default=False)
+    award_form_id = SelectVNField(_l("Hình thức khen thưởng"),
+                                  validators=[Required(_l("Vui lòng chọn hình thức khen thưởng."))])
+    round_id = SelectVNField(_l("Áp dụng cho đợt (để trống: mọi đợt)"))
+    valid_from = DateVNField(_l("Áp dụng từ ngày"), validators=[Required(_l("Vui lòng nhập ngày bắt đầu áp dụng."))])
+    valid_to = DateVNField(_l("Đến hết ngày (để trống: chưa có ngày kết thúc)"), validators=[Optional()])
+    allow_posthumous = BooleanField(_l("Được xét truy tặng"), default=True)
+    no_repeat_in_round = BooleanField(_l("Không đề nghị một người hai lần cùng hình thức trong một đợt"), default=True)
+    require_report = BooleanField(_l("Bắt buộc có báo cáo thành tích cho mỗi đối tượng"), default=False)
     min_household_contribution = IntVNField(
-        "Mức đóng góp tối thiểu của hộ gia đình (đồng; để trống: theo quy định của giai đoạn)",
+        _l("Mức đóng góp tối thiểu của hộ gia đình (đồng; để trống: theo quy định của giai đoạn)"),
         validators=[Optional(), MIN_CONTRIBUTION_RANGE])
-    source = StringField("Căn cứ (văn bản, điều khoản)", filters=[clean_or_none], validators=[Optional(), Max(255)])
+    source = StringField(_l("Căn cứ (văn bản, điều khoản)"), filters=[clean_or_none], validators=[Optional(), Max(255)])
 
     def validate_valid_to(self, field):
         if field.data is not None and self.valid_from.data is not None and field.data < self.valid_from.data:
-            raise ValidationError(f"Ngày kết thúc không được trước ngày bắt đầu áp dụng "
-                                  f"({self.valid_from.data:%d/%m/%Y}).")
+            raise ValidationError(gettext("Ngày kết thúc không được trước ngày bắt đầu áp dụng (%(date)s).",
+                                          date=f"{self.valid_from.data:%d/%m/%Y}"))
 
 
 class EligibilityRuleEndForm(FlaskForm):
-    valid_to = DateVNField("Áp dụng đến hết ngày", validators=[Required("Vui lòng nhập ngày kết thúc.")])
+    valid_to = DateVNField(_l("Áp dụng đến hết ngày"), validators=[Required(_l("Vui lòng nhập ngày kết thúc."))])
 
 
 # -- Word templates of an authority (issue #6) ------------------------------------------------------
@@ -601,5 +605,5 @@ from flask_wtf.file import FileField, FileRequired  # noqa: E402
 class DocTemplateUploadForm(FlaskForm):
     """Upload an edited Word template (.docx) of one kind; the content is checked by services.templates."""
 
-    file = FileField("Tệp mẫu Word (.docx, tối đa 5 MB)",
-                     validators=[FileRequired("Vui lòng chọn tệp mẫu Word (.docx).")])
+    file = FileField(_l("Tệp mẫu Word (.docx, tối đa 5 MB)"),
+                     validators=[FileRequired(_l("Vui lòng chọn tệp mẫu Word (.docx)."))])

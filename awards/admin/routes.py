@@ -13,6 +13,7 @@ from workflows.diagram import render_svg
 
 from ..authz import role_required
 from ..db import db
+from ..i18n import label
 from ..models import (
     Authority, AwardForm, CalendarDay, Movement, Role, Round, RuleSet, Signer, Unit, User,
 )
@@ -75,8 +76,9 @@ def workflow_svg(name: str):
     wf = get_workflows().get(name)
     if wf is None:
         abort(404)
-    resp = Response(render_svg(wf), mimetype="image/svg+xml")
+    resp = Response(render_svg(wf, translate=label), mimetype="image/svg+xml")
     # The drawing carries its own <style>; nothing else may load or run inside it.
     resp.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
     resp.headers["Cache-Control"] = "private, max-age=300"
+    resp.headers["Vary"] = "Cookie"  # the drawing is in the session's language
     return resp

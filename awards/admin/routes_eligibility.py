@@ -8,8 +8,10 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext
 
 from ..db import db
+from ..i18n import tr
 from ..models import AwardForm, EligibilityRule, Round, utcnow
 from ..services import admin as svc
 from ..services.admin import AdminError
@@ -44,9 +46,9 @@ def _rule_form(obj: EligibilityRule | None = None) -> EligibilityRuleForm:
         sa.select(AwardForm.id, AwardForm.name).where(sa.or_(AwardForm.active.is_(True), AwardForm.id == keep))
         .order_by(AwardForm.rank.desc(), AwardForm.name)
     ).all()
-    form.award_form_id.choices = [("", "— Chọn hình thức —")] + [(f.id, f.name) for f in forms]
+    form.award_form_id.choices = [("", gettext("— Chọn hình thức —"))] + [(f.id, f.name) for f in forms]
     rounds = db.session.execute(sa.select(Round.id, Round.name).order_by(Round.opens_dt.desc())).all()
-    form.round_id.choices = [("", "Mọi đợt")] + [(r.id, r.name) for r in rounds]
+    form.round_id.choices = [("", gettext("Mọi đợt"))] + [(r.id, r.name) for r in rounds]
     if obj is None and not form.is_submitted():
         form.valid_from.data = _today()
     return form
@@ -66,13 +68,13 @@ def eligibility_rule_new():
             svc.create_eligibility_rule(db.session, actor=actor(), **_rule_values(form))
         except AdminError as exc:
             db.session.rollback()
-            flash(str(exc), "danger")
+            flash(tr(exc), "danger")
         else:
             db.session.commit()
-            flash("Đã thêm điều kiện xét khen thưởng.", "success")
+            flash(gettext("Đã thêm điều kiện xét khen thưởng."), "success")
             return redirect(url_for("admin.eligibility_rules"))
-    return render_template("admin/form.html", form=form, title="Thêm điều kiện xét khen thưởng",
-                           intro="Quy định cho một đợt được ưu tiên hơn quy định cho mọi đợt của cùng hình thức.",
+    return render_template("admin/form.html", form=form, title=gettext("Thêm điều kiện xét khen thưởng"),
+                           intro=gettext("Quy định cho một đợt được ưu tiên hơn quy định cho mọi đợt của cùng hình thức."),
                            back=url_for("admin.eligibility_rules")), (400 if form.is_submitted() else 200)
 
 
@@ -87,12 +89,12 @@ def eligibility_rule_edit(rule_id: int):
             svc.update_eligibility_rule(db.session, rule, actor=actor(), **_rule_values(form))
         except AdminError as exc:
             db.session.rollback()
-            flash(str(exc), "danger")
+            flash(tr(exc), "danger")
         else:
             db.session.commit()
-            flash("Đã lưu điều kiện xét khen thưởng.", "success")
+            flash(gettext("Đã lưu điều kiện xét khen thưởng."), "success")
             return redirect(url_for("admin.eligibility_rules"))
-    return render_template("admin/form.html", form=form, title=f"Sửa điều kiện: {rule.award_form.name}",
+    return render_template("admin/form.html", form=form, title=gettext("Sửa điều kiện: %(name)s", name=rule.award_form.name),
                            back=url_for("admin.eligibility_rules")), (400 if form.is_submitted() else 200)
 
 
@@ -109,11 +111,11 @@ def eligibility_rule_end(rule_id: int):
             svc.end_eligibility_rule(db.session, rule, actor=actor(), valid_to=form.valid_to.data)
         except AdminError as exc:
             db.session.rollback()
-            flash(str(exc), "danger")
+            flash(tr(exc), "danger")
         else:
             db.session.commit()
-            flash(f"Điều kiện áp dụng đến hết ngày {form.valid_to.data:%d/%m/%Y}.", "success")
+            flash(gettext("Điều kiện áp dụng đến hết ngày %(date)s.", date=f"{form.valid_to.data:%d/%m/%Y}"), "success")
             return redirect(url_for("admin.eligibility_rules"))
-    return render_template("admin/form.html", form=form, title=f"Kết thúc điều kiện: {rule.award_form.name}",
-                           intro=f"Đang áp dụng từ ngày {rule.valid_from:%d/%m/%Y}.",
+    return render_template("admin/form.html", form=form, title=gettext("Kết thúc điều kiện: %(name)s", name=rule.award_form.name),
+                           intro=gettext("Đang áp dụng từ ngày %(date)s.", date=f"{rule.valid_from:%d/%m/%Y}"),
                            back=url_for("admin.eligibility_rules")), (400 if form.is_submitted() else 200)

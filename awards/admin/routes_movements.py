@@ -6,9 +6,11 @@ import re
 
 import sqlalchemy as sa
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext
 from sqlalchemy.orm import selectinload
 
 from ..db import db
+from ..i18n import tr
 from ..models import Authority, AwardForm, CalendarDay, Movement, Round, RoundExtension, Unit
 from ..models.movements import ROUND_STATUS_LABELS
 from ..services import admin as svc
@@ -37,7 +39,7 @@ def movements():
 def _movement_form(obj: Movement | None = None) -> MovementForm:
     form = MovementForm(obj=obj)
     authorities = db.session.execute(sa.select(Authority.id, Authority.name).order_by(Authority.name)).all()
-    form.authority_id.choices = [("", "— Chọn cơ quan —")] + [(a.id, a.name) for a in authorities]
+    form.authority_id.choices = [("", gettext("— Chọn cơ quan —"))] + [(a.id, a.name) for a in authorities]
     if not form.is_submitted():
         for _ in range(BLANK_INDICATOR_ROWS + (1 if obj is None else 0)):
             form.indicators.append_entry()
@@ -63,12 +65,12 @@ def movement_new():
             mv = svc.create_movement(db.session, actor=actor(), indicators=indicators, **values)
         except AdminError as exc:
             db.session.rollback()
-            flash(str(exc), "danger")
+            flash(tr(exc), "danger")
         else:
             db.session.commit()
-            flash(f"Đã thêm phong trào «{mv.name}».", "success")
+            flash(gettext("Đã thêm phong trào «%(name)s».", name=mv.name), "success")
             return redirect(url_for("admin.movement_view", movement_id=mv.id))
-    return render_template("admin/movement_form.html", form=form, movement=None, title="Thêm phong trào thi đua"), \
+    return render_template("admin/movement_form.html", form=form, movement=None, title=gettext("Thêm phong trào thi đua")), \
         (400 if form.is_submitted() else 200)
 
 
@@ -92,12 +94,12 @@ def movement_edit(movement_id: int):
             svc.update_movement(db.session, mv, actor=actor(), indicators=indicators, **values)
         except AdminError as exc:
             db.session.rollback()
-            flash(str(exc), "danger")
+            flash(tr(exc), "danger")
         else:
             db.session.commit()
-            flash(f"Đã lưu phong trào «{mv.name}».", "success")
+            flash(gettext("Đã lưu phong trào «%(name)s».", name=mv.name), "success")
             return redirect(url_for("admin.movement_view", movement_id=mv.id))
-    return render_template("admin/movement_form.html", form=form, movement=mv, title=f"Sửa phong trào: {mv.name}"), \
+    return render_template("admin/movement_form.html", form=form, movement=mv, title=gettext("Sửa phong trào: %(name)s", name=mv.name)), \
         (400 if form.is_submitted() else 200)
 
 
@@ -128,14 +130,14 @@ def round_new(movement_id: int):
             rnd = svc.create_round(db.session, mv, actor=actor(), form_ids=form.forms.data, **_round_values(form))
         except AdminError as exc:
             db.session.rollback()
-            flash(str(exc), "danger")
+            flash(tr(exc), "danger")
         else:
             db.session.commit()
-            flash(f"Đã thêm đợt «{rnd.name}».", "success")
+            flash(gettext("Đã thêm đợt «%(name)s».", name=rnd.name), "success")
             return redirect(url_for("admin.round_view", round_id=rnd.id))
-    return render_template("admin/form.html", form=form, title=f"Thêm đợt — {mv.name}",
+    return render_template("admin/form.html", form=form, title=gettext("Thêm đợt — %(name)s", name=mv.name),
                            back=url_for("admin.movement_view", movement_id=mv.id),
-                           intro="Thời điểm nhập theo giờ Việt Nam (Asia/Ho_Chi_Minh)."), \
+                           intro=gettext("Thời điểm nhập theo giờ Việt Nam (Asia/Ho_Chi_Minh).")), \
         (400 if form.is_submitted() else 200)
 
 
@@ -148,7 +150,7 @@ def round_view(round_id: int):
         sa.select(RoundExtension).where(RoundExtension.round_id == rnd.id).order_by(RoundExtension.closes_dt)
     ).all()
     ext_form = ExtensionForm(formdata=None)
-    ext_form.unit_id.choices = [("", "— Chọn đơn vị —")] + unit_choices(db.session)
+    ext_form.unit_id.choices = [("", gettext("— Chọn đơn vị —"))] + unit_choices(db.session)
     return render_template("admin/round.html", rnd=rnd, extensions=extensions, ext_form=ext_form,
                            confirm=ConfirmForm(), status_labels=ROUND_STATUS_LABELS)
 
@@ -164,14 +166,14 @@ def round_edit(round_id: int):
             svc.update_round(db.session, rnd, actor=actor(), form_ids=form.forms.data, **_round_values(form))
         except AdminError as exc:
             db.session.rollback()
-            flash(str(exc), "danger")
+            flash(tr(exc), "danger")
         else:
             db.session.commit()
-            flash(f"Đã lưu đợt «{rnd.name}».", "success")
+            flash(gettext("Đã lưu đợt «%(name)s».", name=rnd.name), "success")
             return redirect(url_for("admin.round_view", round_id=rnd.id))
-    return render_template("admin/form.html", form=form, title=f"Sửa đợt: {rnd.name}",
+    return render_template("admin/form.html", form=form, title=gettext("Sửa đợt: %(name)s", name=rnd.name),
                            back=url_for("admin.round_view", round_id=rnd.id),
-                           intro="Thời điểm nhập theo giờ Việt Nam (Asia/Ho_Chi_Minh)."), \
+                           intro=gettext("Thời điểm nhập theo giờ Việt Nam (Asia/Ho_Chi_Minh).")), \
         (400 if form.is_submitted() else 200)
 
 
@@ -201,20 +203,20 @@ def round_quotas(round_id: int):
             if not text:
                 cells[key] = None
             elif not text.isdigit() or int(text) > 100_000:
-                errors[key] = "Nhập số nguyên từ 0 đến 100000, hoặc để trống."
+                errors[key] = gettext("Nhập số nguyên từ 0 đến 100000, hoặc để trống.")
             else:
                 cells[key] = int(text)
         if errors:
-            flash(f"Có {len(errors)} ô không hợp lệ; chưa lưu gì. Hãy sửa các ô được đánh dấu.", "danger")
+            flash(gettext("Có %(count)s ô không hợp lệ; chưa lưu gì. Hãy sửa các ô được đánh dấu.", count=len(errors)), "danger")
         else:
             try:
                 changes = svc.set_quotas(db.session, rnd, cells, actor=actor())
             except AdminError as exc:
                 db.session.rollback()
-                flash(str(exc), "danger")
+                flash(tr(exc), "danger")
             else:
                 db.session.commit()
-                flash(f"Đã lưu bảng chỉ tiêu ({len(changes)} ô thay đổi).", "success")
+                flash(gettext("Đã lưu bảng chỉ tiêu (%(count)s ô thay đổi).", count=len(changes)), "success")
                 return redirect(url_for("admin.round_view", round_id=rnd.id))
     return render_template("admin/quotas.html", rnd=rnd, forms=forms, units=units, values=values, errors=errors,
                            confirm=confirm), (400 if confirm.is_submitted() else 200)
@@ -226,20 +228,20 @@ def round_extension_add(round_id: int):
     """Gia hạn nộp hồ sơ cho một đơn vị, có lý do."""
     rnd = get_or_404(Round, round_id)
     form = ExtensionForm()
-    form.unit_id.choices = [("", "— Chọn đơn vị —")] + unit_choices(db.session)
+    form.unit_id.choices = [("", gettext("— Chọn đơn vị —"))] + unit_choices(db.session)
     if form.validate_on_submit():
         unit = db.session.get(Unit, form.unit_id.data)
         try:
             if unit is None:
-                raise AdminError("Đơn vị đã chọn không tồn tại.")
+                raise AdminError(gettext("Đơn vị đã chọn không tồn tại."))
             svc.set_extension(db.session, rnd, unit, actor=actor(), closes_dt=form.closes_dt.data,
                               reason=form.reason.data)
         except AdminError as exc:
             db.session.rollback()
-            flash(str(exc), "danger")
+            flash(tr(exc), "danger")
         else:
             db.session.commit()
-            flash(f"Đã gia hạn cho «{unit.name}».", "success")
+            flash(gettext("Đã gia hạn cho «%(name)s».", name=unit.name), "success")
             return redirect(url_for("admin.round_view", round_id=rnd.id))
     extensions = db.session.scalars(sa.select(RoundExtension).where(RoundExtension.round_id == rnd.id)).all()
     return render_template("admin/round.html", rnd=rnd, extensions=extensions, ext_form=form,
@@ -255,7 +257,7 @@ def round_extension_remove(extension_id: int):
     if ConfirmForm().validate_on_submit():
         svc.remove_extension(db.session, ext, actor=actor())
         db.session.commit()
-        flash("Đã bỏ gia hạn.", "success")
+        flash(gettext("Đã bỏ gia hạn."), "success")
     return redirect(url_for("admin.round_view", round_id=round_id))
 
 
@@ -273,10 +275,10 @@ def calendar():
                                  note=form.note.data)
         except AdminError as exc:
             db.session.rollback()
-            flash(str(exc), "danger")
+            flash(tr(exc), "danger")
         else:
             db.session.commit()
-            flash(f"Đã thêm ngày {form.day.data:%d/%m/%Y}.", "success")
+            flash(gettext("Đã thêm ngày %(date)s.", date=f"{form.day.data:%d/%m/%Y}"), "success")
             return redirect(url_for("admin.calendar"))
     days = db.session.scalars(sa.select(CalendarDay).order_by(CalendarDay.day.desc())).all()
     return render_template("admin/calendar.html", form=form, days=days, confirm=ConfirmForm()), \
@@ -291,5 +293,5 @@ def calendar_remove(day_id: int):
     if ConfirmForm().validate_on_submit():
         svc.remove_calendar_day(db.session, cd, actor=actor())
         db.session.commit()
-        flash(f"Đã xóa ngày {cd.day:%d/%m/%Y} khỏi lịch.", "success")
+        flash(gettext("Đã xóa ngày %(date)s khỏi lịch.", date=f"{cd.day:%d/%m/%Y}"), "success")
     return redirect(url_for("admin.calendar"))

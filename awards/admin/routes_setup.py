@@ -6,9 +6,11 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext
 from sqlalchemy.orm import selectinload
 
 from ..db import db
+from ..i18n import label, tr
 from ..models import (
     RECIPIENT_KIND_LABELS, Authority, AwardForm, Decision, RecipientKind, RuleSet, Signer, User, utcnow,
 )
@@ -43,9 +45,9 @@ def authorities():
 
 def _authority_form(obj: Authority | None = None) -> AuthorityForm:
     form = AuthorityForm(obj=obj)
-    form.unit_id.choices = [("", "— Chọn đơn vị —")] + unit_choices(db.session)
+    form.unit_id.choices = [("", gettext("— Chọn đơn vị —"))] + unit_choices(db.session)
     if obj is not None and obj.unit_id not in {c.value for c in form.unit_id.choices}:
-        form.unit_id.choices.append((obj.unit_id, obj.unit.name + " (đã ngừng)"))
+        form.unit_id.choices.append((obj.unit_id, gettext("%(name)s (đã ngừng)", name=obj.unit.name)))
     return form
 
 
@@ -63,12 +65,12 @@ def authority_new():
             authority = svc.create_authority(db.session, actor=actor(), **_authority_values(form))
         except AdminError as exc:
             db.session.rollback()
-            flash(str(exc), "danger")
+            flash(tr(exc), "danger")
         else:
             db.session.commit()
-            flash(f"Đã thêm «{authority.name}».", "success")
+            flash(gettext("Đã thêm «%(name)s».", name=authority.name), "success")
             return redirect(url_for("admin.authority_edit", authority_id=authority.id))
-    return render_template("admin/form.html", form=form, title="Thêm cơ quan có thẩm quyền",
+    return render_template("admin/form.html", form=form, title=gettext("Thêm cơ quan có thẩm quyền"),
                            back=url_for("admin.authorities")), (400 if form.is_submitted() else 200)
 
 
@@ -83,10 +85,10 @@ def authority_edit(authority_id: int):
             svc.update_authority(db.session, authority, actor=actor(), **_authority_values(form))
         except AdminError as exc:
             db.session.rollback()
-            flash(str(exc), "danger")
+            flash(tr(exc), "danger")
         else:
             db.session.commit()
-            flash(f"Đã lưu «{authority.name}».", "success")
+            flash(gettext("Đã lưu «%(name)s».", name=authority.name), "success")
             return redirect(url_for("admin.authority_edit", authority_id=authority.id))
     return render_template("admin/authority.html", form=form, authority=authority), \
         (400 if form.is_submitted() else 200)
@@ -95,7 +97,7 @@ def authority_edit(authority_id: int):
 def _signer_form(obj: Signer | None = None) -> SignerForm:
     form = SignerForm(obj=obj)
     users = db.session.execute(sa.select(User.id, User.full_name, User.username).order_by(User.full_name)).all()
-    form.user_id.choices = [("", "— Không liên kết —")] + [(u.id, f"{u.full_name} ({u.username})") for u in users]
+    form.user_id.choices = [("", gettext("— Không liên kết —"))] + [(u.id, f"{u.full_name} ({u.username})") for u in users]
     return form
 
 
@@ -116,12 +118,12 @@ def signer_new(authority_id: int):
             svc.create_signer(db.session, authority, actor=actor(), **_signer_values(form))
         except AdminError as exc:
             db.session.rollback()
-            flash(str(exc), "danger")
+            flash(tr(exc), "danger")
         else:
             db.session.commit()
-            flash("Đã thêm người ký.", "success")
+            flash(gettext("Đã thêm người ký."), "success")
             return redirect(url_for("admin.authority_edit", authority_id=authority.id))
-    return render_template("admin/form.html", form=form, title=f"Thêm người ký — {authority.name}",
+    return render_template("admin/form.html", form=form, title=gettext("Thêm người ký — %(name)s", name=authority.name),
                            back=url_for("admin.authority_edit", authority_id=authority.id)), \
         (400 if form.is_submitted() else 200)
 
@@ -138,12 +140,12 @@ def signer_edit(signer_id: int):
             svc.update_signer(db.session, signer, actor=actor(), **_signer_values(form))
         except AdminError as exc:
             db.session.rollback()
-            flash(str(exc), "danger")
+            flash(tr(exc), "danger")
         else:
             db.session.commit()
-            flash("Đã lưu người ký.", "success")
+            flash(gettext("Đã lưu người ký."), "success")
             return redirect(back)
-    return render_template("admin/form.html", form=form, title=f"Sửa người ký: {signer.full_name}", back=back), \
+    return render_template("admin/form.html", form=form, title=gettext("Sửa người ký: %(full_name)s", full_name=signer.full_name), back=back), \
         (400 if form.is_submitted() else 200)
 
 
@@ -165,9 +167,9 @@ def _award_form_form(obj: AwardForm | None = None) -> AwardFormForm:
     if obj is not None and not form.is_submitted():
         form.kinds.data = obj.allowed_kinds
     authorities = db.session.execute(sa.select(Authority.id, Authority.name).order_by(Authority.name)).all()
-    form.authority_id.choices = [("", "— Không (đề nghị cấp trên) —")] + [(a.id, a.name) for a in authorities]
-    form.workflow.choices = [("", "— Chọn quy trình —")] + [
-        (name, f"{wf.label} ({name})") for name, wf in sorted(get_workflows().items())
+    form.authority_id.choices = [("", gettext("— Không (đề nghị cấp trên) —"))] + [(a.id, a.name) for a in authorities]
+    form.workflow.choices = [("", gettext("— Chọn quy trình —"))] + [
+        (name, f"{label(wf.label)} ({name})") for name, wf in sorted(get_workflows().items())
     ]
     return form
 
@@ -191,12 +193,12 @@ def award_form_new():
                                        **_award_form_values(form))
         except AdminError as exc:
             db.session.rollback()
-            flash(str(exc), "danger")
+            flash(tr(exc), "danger")
         else:
             db.session.commit()
-            flash(f"Đã thêm «{af.name}».", "success")
+            flash(gettext("Đã thêm «%(name)s».", name=af.name), "success")
             return redirect(url_for("admin.award_forms"))
-    return render_template("admin/form.html", form=form, title="Thêm hình thức khen thưởng",
+    return render_template("admin/form.html", form=form, title=gettext("Thêm hình thức khen thưởng"),
                            back=url_for("admin.award_forms")), (400 if form.is_submitted() else 200)
 
 
@@ -212,12 +214,12 @@ def award_form_edit(form_id: int):
                                   **_award_form_values(form))
         except AdminError as exc:
             db.session.rollback()
-            flash(str(exc), "danger")
+            flash(tr(exc), "danger")
         else:
             db.session.commit()
-            flash(f"Đã lưu «{af.name}».", "success")
+            flash(gettext("Đã lưu «%(name)s».", name=af.name), "success")
             return redirect(url_for("admin.award_forms"))
-    return render_template("admin/form.html", form=form, title=f"Sửa hình thức: {af.name}",
+    return render_template("admin/form.html", form=form, title=gettext("Sửa hình thức: %(name)s", name=af.name),
                            back=url_for("admin.award_forms")), (400 if form.is_submitted() else 200)
 
 
@@ -322,13 +324,13 @@ def rule_set_new():
                                   coefficients=coefficients)
         except AdminError as exc:
             db.session.rollback()
-            flash(str(exc), "danger")
+            flash(tr(exc), "danger")
         else:
             db.session.commit()
-            flash(f"Đã thêm giai đoạn «{rs.name}» áp dụng từ {rs.valid_from:%d/%m/%Y}.", "success")
+            flash(gettext("Đã thêm giai đoạn «%(name)s» áp dụng từ %(date)s.", name=rs.name, date=f"{rs.valid_from:%d/%m/%Y}"), "success")
             return redirect(url_for("admin.rule_set_view", rule_set_id=rs.id))
     return render_template("admin/rule_set_form.html", form=form, base=base, last=last, rs=None,
-                           title="Thêm giai đoạn quy định"), (400 if form.is_submitted() else 200)
+                           title=gettext("Thêm giai đoạn quy định")), (400 if form.is_submitted() else 200)
 
 
 @bp.route("/rule-sets/<int:rule_set_id>/edit", methods=["GET", "POST"])
@@ -338,7 +340,7 @@ def rule_set_edit(rule_set_id: int):
     rs = get_or_404(RuleSet, rule_set_id)
     refusal = svc.rule_set_edit_refusal(db.session, rs)
     if refusal:
-        flash(refusal, "warning")
+        flash(tr(refusal), "warning")
         return redirect(url_for("admin.rule_set_view", rule_set_id=rs.id), 303)
     forms = _award_forms_for(rs)
     form = rule_set_form(forms, with_dates=False)
@@ -350,13 +352,13 @@ def rule_set_edit(rule_set_id: int):
             svc.update_rule_set(db.session, rs, actor=actor(), values=values, coefficients=coefficients)
         except AdminError as exc:
             db.session.rollback()
-            flash(str(exc), "danger")
+            flash(tr(exc), "danger")
         else:
             db.session.commit()
-            flash(f"Đã lưu giai đoạn «{rs.name}».", "success")
+            flash(gettext("Đã lưu giai đoạn «%(name)s».", name=rs.name), "success")
             return redirect(url_for("admin.rule_set_view", rule_set_id=rs.id))
     return render_template("admin/rule_set_form.html", form=form, base=None, last=None, rs=rs,
-                           title=f"Sửa giai đoạn: {rs.name}"), (400 if form.is_submitted() else 200)
+                           title=gettext("Sửa giai đoạn: %(name)s", name=rs.name)), (400 if form.is_submitted() else 200)
 
 
 @bp.route("/rule-sets/<int:rule_set_id>/lock", methods=["POST"])
@@ -369,8 +371,8 @@ def rule_set_lock(rule_set_id: int):
             svc.lock_rule_set(db.session, rs, actor=actor())
         except AdminError as exc:
             db.session.rollback()
-            flash(str(exc), "danger")
+            flash(tr(exc), "danger")
         else:
             db.session.commit()
-            flash(f"Đã khóa giai đoạn «{rs.name}».", "success")
+            flash(gettext("Đã khóa giai đoạn «%(name)s».", name=rs.name), "success")
     return redirect(url_for("admin.rule_set_view", rule_set_id=rs.id))

@@ -6,10 +6,12 @@ import io
 
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, send_file, url_for
+from flask_babel import gettext
 from sqlalchemy.orm import selectinload
 
 from ..db import db
 from ..documents.docx_render import TEMPLATE_PLACEHOLDERS, TEMPLATE_SPECS
+from ..i18n import tr
 from ..models import Authority, DocumentTemplate
 from ..models.templates import TEMPLATE_KINDS
 from ..services import templates as svc
@@ -52,7 +54,7 @@ def _page(authority: Authority, forms: dict[str, DocTemplateUploadForm] | None =
     forms = forms or {}
     kinds = [
         {
-            "kind": k, "label": TEMPLATE_SPECS[k].label, "placeholders": TEMPLATE_PLACEHOLDERS[k],
+            "kind": k, "label": tr(TEMPLATE_SPECS[k].label), "placeholders": TEMPLATE_PLACEHOLDERS[k],
             "active": active.get(k), "uploads": by_kind[k],
             "form": forms.get(k) or DocTemplateUploadForm(prefix=k),
             "errors": (errors or {}).get(k, []),
@@ -110,8 +112,7 @@ def doc_template_upload(authority_id: int, kind: str):
         db.session.rollback()
         return _page(authority, forms={kind: form}, errors={kind: exc.messages}, status=400)
     db.session.commit()
-    flash(f"Mẫu «{tmpl.filename}» hợp lệ và đã được lưu (chưa sử dụng). Hãy tải bản xem thử, "
-          "kiểm tra rồi bấm «Sử dụng mẫu này».", "success")
+    flash(gettext("Mẫu «%(filename)s» hợp lệ và đã được lưu (chưa sử dụng). Hãy tải bản xem thử, kiểm tra rồi bấm «Sử dụng mẫu này».", filename=tmpl.filename), "success")
     return redirect(url_for("admin.doc_template_detail", template_id=tmpl.id))
 
 
@@ -121,7 +122,7 @@ def doc_template_detail(template_id: int):
     """Một mẫu đã tải lên: xem thử với dữ liệu mẫu, sử dụng hoặc thôi sử dụng."""
     tmpl = get_or_404(DocumentTemplate, template_id)
     return render_template("admin/doc_templates_detail.html", t=tmpl, authority=tmpl.authority,
-                           label=TEMPLATE_SPECS[tmpl.kind].label, confirm=ConfirmForm())
+                           label=tr(TEMPLATE_SPECS[tmpl.kind].label), confirm=ConfirmForm())
 
 
 @bp.route("/doc-templates/<int:template_id>/file.docx")
@@ -140,7 +141,7 @@ def doc_template_preview(template_id: int):
     try:
         data = svc.preview(db.session, tmpl.authority, tmpl.kind, tmpl.data)
     except svc.TemplateRejected as exc:
-        flash("Không tạo được bản xem thử: " + " ".join(exc.messages), "danger")
+        flash(gettext("Không tạo được bản xem thử: %(reasons)s", reasons=tr(exc)), "danger")
         return redirect(url_for("admin.doc_template_detail", template_id=tmpl.id))
     return _docx(data, f"xem-thu-{tmpl.kind}-{tmpl.id}.docx")
 
@@ -156,10 +157,11 @@ def doc_template_activate(template_id: int):
         svc.activate_template(db.session, tmpl, actor=actor())
     except svc.TemplateRejected as exc:
         db.session.rollback()
-        flash("Không thể sử dụng mẫu này: " + " ".join(exc.messages), "danger")
+        flash(gettext("Không thể sử dụng mẫu này: %(reasons)s", reasons=tr(exc)), "danger")
         return redirect(url_for("admin.doc_template_detail", template_id=template_id))
     db.session.commit()
-    flash(f"Từ nay «{TEMPLATE_SPECS[tmpl.kind].label}» dùng mẫu «{tmpl.filename}».", "success")
+    flash(gettext("Từ nay «%(label)s» dùng mẫu «%(filename)s».", label=tr(TEMPLATE_SPECS[tmpl.kind].label),
+                  filename=tmpl.filename), "success")
     return redirect(url_for("admin.doc_templates", authority_id=tmpl.authority_id))
 
 
@@ -174,7 +176,7 @@ def doc_template_deactivate(authority_id: int, kind: str):
     retired = svc.deactivate_template(db.session, actor=actor(), authority=authority, kind=kind)
     db.session.commit()
     if retired is None:
-        flash("Loại văn bản này đang dùng mẫu có sẵn.", "info")
+        flash(gettext("Loại văn bản này đang dùng mẫu có sẵn."), "info")
     else:
-        flash(f"«{TEMPLATE_SPECS[kind].label}» đã trở lại dùng mẫu có sẵn.", "success")
+        flash(gettext("«%(label)s» đã trở lại dùng mẫu có sẵn.", label=tr(TEMPLATE_SPECS[kind].label)), "success")
     return redirect(url_for("admin.doc_templates", authority_id=authority.id))

@@ -3,10 +3,12 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext, lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
 from ..access import get_scoped_or_404
 from ..db import db
+from ..i18n import tr
 from ..models import RoleAssignment, Unit, User
 from ..services import units as unit_service
 from ..services import users as user_service
@@ -25,7 +27,7 @@ from .forms import (
 )
 from .routes import actor, admin_required, get_or_404
 
-NO_PARENT = [("", "— Không có (cấp cao nhất) —")]
+NO_PARENT = [("", _l("— Không có (cấp cao nhất) —"))]
 
 # -- units ------------------------------------------------------------------------------------------
 
@@ -51,7 +53,7 @@ def _parent_from(form: UnitForm) -> Unit | None:
         return None
     parent = db.session.get(Unit, form.parent_id.data)
     if parent is None:
-        raise UnitError("Đơn vị cấp trên đã chọn không tồn tại.")
+        raise UnitError(gettext("Đơn vị cấp trên đã chọn không tồn tại."))
     return parent
 
 
@@ -67,13 +69,13 @@ def unit_new():
             unit = unit_service.create_unit(db.session, actor=actor(), parent=_parent_from(form), **values)
         except UnitError as exc:
             db.session.rollback()
-            flash(str(exc), "danger")
+            flash(tr(exc), "danger")
         else:
             db.session.commit()
-            flash(f"Đã thêm đơn vị «{unit.name}».", "success")
+            flash(gettext("Đã thêm đơn vị «%(name)s».", name=unit.name), "success")
             return redirect(url_for("admin.units"))
     status = 400 if form.is_submitted() else 200
-    return render_template("admin/form.html", form=form, title="Thêm đơn vị", back=url_for("admin.units")), status
+    return render_template("admin/form.html", form=form, title=gettext("Thêm đơn vị"), back=url_for("admin.units")), status
 
 
 @bp.route("/units/<int:unit_id>/edit", methods=["GET", "POST"])
@@ -86,19 +88,19 @@ def unit_edit(unit_id: int):
         c for c in unit_service.unit_choices(db.session, include_retired=False)
     ]
     if unit.parent_id is not None and unit.parent_id not in {c.value for c in form.parent_id.choices}:
-        form.parent_id.choices.append((unit.parent_id, unit.parent.name + " (đã ngừng)"))
+        form.parent_id.choices.append((unit.parent_id, gettext("%(name)s (đã ngừng)", name=unit.parent.name)))
     if form.validate_on_submit():
         try:
             unit_service.update_unit(db.session, unit, actor=actor(), parent=_parent_from(form), **_unit_values(form))
         except UnitError as exc:
             db.session.rollback()
-            flash(str(exc), "danger")
+            flash(tr(exc), "danger")
         else:
             db.session.commit()
-            flash(f"Đã lưu đơn vị «{unit.name}».", "success")
+            flash(gettext("Đã lưu đơn vị «%(name)s».", name=unit.name), "success")
             return redirect(url_for("admin.units"))
     status = 400 if form.is_submitted() else 200
-    return render_template("admin/form.html", form=form, title=f"Sửa đơn vị: {unit.name}",
+    return render_template("admin/form.html", form=form, title=gettext("Sửa đơn vị: %(name)s", name=unit.name),
                            back=url_for("admin.units")), status
 
 
@@ -113,16 +115,16 @@ def unit_retire(unit_id: int):
             unit_service.retire_unit(db.session, unit, actor=actor(), valid_to=form.valid_to.data)
         except UnitError as exc:
             db.session.rollback()
-            flash(str(exc), "danger")
+            flash(tr(exc), "danger")
         else:
             db.session.commit()
-            flash(f"Đơn vị «{unit.name}» ngừng hoạt động từ {form.valid_to.data:%d/%m/%Y}.", "success")
+            flash(gettext("Đơn vị «%(name)s» ngừng hoạt động từ %(date)s.", name=unit.name, date=f"{form.valid_to.data:%d/%m/%Y}"), "success")
             return redirect(url_for("admin.units"))
     status = 400 if form.is_submitted() else 200
-    return render_template("admin/form.html", form=form, title=f"Ngừng hoạt động: {unit.name}",
+    return render_template("admin/form.html", form=form, title=gettext("Ngừng hoạt động: %(name)s", name=unit.name),
                            back=url_for("admin.units"),
-                           intro="Đơn vị vẫn giữ nguyên lịch sử hồ sơ và khen thưởng; "
-                                 "đơn vị còn đơn vị trực thuộc đang hoạt động thì hãy dùng «Sáp nhập»."), status
+                           intro=gettext("Đơn vị vẫn giữ nguyên lịch sử hồ sơ và khen thưởng; "
+                                 "đơn vị còn đơn vị trực thuộc đang hoạt động thì hãy dùng «Sáp nhập».")), status
 
 
 @bp.route("/units/<int:unit_id>/merge", methods=["GET", "POST"])
@@ -131,26 +133,27 @@ def unit_merge(unit_id: int):
     """Sáp nhập đơn vị vào đơn vị kế thừa (lịch sử được giữ)."""
     unit = get_scoped_or_404(Unit, unit_id)
     form = UnitMergeForm()
-    form.successor_id.choices = [("", "— Chọn đơn vị kế thừa —")] + [
+    form.successor_id.choices = [("", gettext("— Chọn đơn vị kế thừa —"))] + [
         c for c in unit_service.unit_choices(db.session) if c[0] != unit.id
     ]
     if form.validate_on_submit():
         successor = db.session.get(Unit, form.successor_id.data)
         try:
             if successor is None:
-                raise UnitError("Đơn vị kế thừa đã chọn không tồn tại.")
+                raise UnitError(gettext("Đơn vị kế thừa đã chọn không tồn tại."))
             unit_service.merge_unit(db.session, unit, successor, actor=actor(), valid_to=form.valid_to.data)
         except UnitError as exc:
             db.session.rollback()
-            flash(str(exc), "danger")
+            flash(tr(exc), "danger")
         else:
             db.session.commit()
-            flash(f"Đã sáp nhập «{unit.name}» vào «{successor.name}».", "success")
+            flash(gettext("Đã sáp nhập «%(unit)s» vào «%(successor)s».", unit=unit.name,
+                          successor=successor.name), "success")
             return redirect(url_for("admin.units"))
     status = 400 if form.is_submitted() else 200
-    return render_template("admin/form.html", form=form, title=f"Sáp nhập: {unit.name}", back=url_for("admin.units"),
-                           intro="Các đơn vị trực thuộc và người dùng chuyển sang đơn vị kế thừa; hồ sơ và "
-                                 "khen thưởng cũ vẫn thuộc đơn vị này."), status
+    return render_template("admin/form.html", form=form, title=gettext("Sáp nhập: %(name)s", name=unit.name), back=url_for("admin.units"),
+                           intro=gettext("Các đơn vị trực thuộc và người dùng chuyển sang đơn vị kế thừa; hồ sơ và "
+                                 "khen thưởng cũ vẫn thuộc đơn vị này.")), status
 
 
 # -- users ------------------------------------------------------------------------------------------
@@ -166,10 +169,10 @@ def users():
     return render_template("admin/users.html", users=rows)
 
 
-def _unit_or_error(unit_id: int | None, what: str = "Đơn vị") -> Unit:
+def _unit_or_error(unit_id: int | None, message: str | None = None) -> Unit:
     unit = db.session.get(Unit, unit_id) if unit_id is not None else None
     if unit is None:
-        raise UserError(f"{what} đã chọn không tồn tại.")
+        raise UserError(message or gettext("Đơn vị đã chọn không tồn tại."))
     return unit
 
 
@@ -179,14 +182,14 @@ def user_new():
     """Thêm người dùng."""
     form = UserCreateForm()
     choices = unit_service.unit_choices(db.session)
-    form.unit_id.choices = [("", "— Chọn đơn vị —")] + choices
-    form.scope_unit_id.choices = [("", "— Đơn vị của người dùng —")] + choices
+    form.unit_id.choices = [("", gettext("— Chọn đơn vị —"))] + choices
+    form.scope_unit_id.choices = [("", gettext("— Đơn vị của người dùng —"))] + choices
     if form.validate_on_submit():
         try:
             unit = _unit_or_error(form.unit_id.data)
             roles = []
             if form.role.data:
-                scope = _unit_or_error(form.scope_unit_id.data, "Đơn vị phạm vi") if form.scope_unit_id.data else unit
+                scope = _unit_or_error(form.scope_unit_id.data, gettext("Đơn vị phạm vi đã chọn không tồn tại.")) if form.scope_unit_id.data else unit
                 roles = [f"{form.role.data}:{scope.code}"]
             user = user_service.create_user(
                 db.session, actor=actor(), username=form.username.data, full_name=form.full_name.data,
@@ -198,15 +201,15 @@ def user_new():
                                          position=user.position, unit=unit, active=False)
         except UserError as exc:
             db.session.rollback()
-            flash(str(exc), "danger")
+            flash(tr(exc), "danger")
         else:
             db.session.commit()
-            flash(f"Đã tạo tài khoản «{user.username}».", "success")
+            flash(gettext("Đã tạo tài khoản «%(username)s».", username=user.username), "success")
             return redirect(url_for("admin.user_edit", user_id=user.id))
     status = 400 if form.is_submitted() else 200
-    return render_template("admin/form.html", form=form, title="Thêm người dùng", back=url_for("admin.users"),
-                           intro=f"Mật khẩu ít nhất {current_app.config['PASSWORD_MIN_LENGTH']} ký tự, "
-                                 "không chứa tên đăng nhập."), status
+    return render_template("admin/form.html", form=form, title=gettext("Thêm người dùng"), back=url_for("admin.users"),
+                           intro=gettext("Mật khẩu ít nhất %(n)s ký tự, không chứa tên đăng nhập.",
+                                         n=current_app.config["PASSWORD_MIN_LENGTH"])), status
 
 
 def _user_page(user: User, form: UserEditForm, role_form: RoleAssignForm, pw_form: PasswordResetForm, status=200):
@@ -219,9 +222,9 @@ def _user_forms(user: User, edit_data: bool = True):
     form = UserEditForm(obj=user) if edit_data else UserEditForm(obj=user, formdata=None)
     form.unit_id.choices = choices
     if user.unit_id not in {c[0] for c in choices}:
-        form.unit_id.choices = choices + [(user.unit_id, user.unit.name + " (đã ngừng)")]
+        form.unit_id.choices = choices + [(user.unit_id, gettext("%(name)s (đã ngừng)", name=user.unit.name))]
     role_form = RoleAssignForm(formdata=None)
-    role_form.scope_unit_id.choices = [("", "— Chọn đơn vị —")] + choices
+    role_form.scope_unit_id.choices = [("", gettext("— Chọn đơn vị —"))] + choices
     pw_form = PasswordResetForm(formdata=None)
     return form, role_form, pw_form
 
@@ -240,10 +243,10 @@ def user_edit(user_id: int):
                                      active=form.active.data)
         except UserError as exc:
             db.session.rollback()
-            flash(str(exc), "danger")
+            flash(tr(exc), "danger")
         else:
             db.session.commit()
-            flash(f"Đã lưu tài khoản «{user.username}».", "success")
+            flash(gettext("Đã lưu tài khoản «%(username)s».", username=user.username), "success")
             return redirect(url_for("admin.user_edit", user_id=user.id))
     return _user_page(user, form, role_form, pw_form, 400 if form.is_submitted() else 200)
 
@@ -255,17 +258,18 @@ def user_role_add(user_id: int):
     user = get_or_404(User, user_id)
     form, _, pw_form = _user_forms(user, edit_data=False)
     role_form = RoleAssignForm()
-    role_form.scope_unit_id.choices = [("", "— Chọn đơn vị —")] + unit_service.unit_choices(db.session)
+    role_form.scope_unit_id.choices = [("", gettext("— Chọn đơn vị —"))] + unit_service.unit_choices(db.session)
     if role_form.validate_on_submit():
         try:
-            scope = _unit_or_error(role_form.scope_unit_id.data, "Đơn vị phạm vi")
+            scope = _unit_or_error(role_form.scope_unit_id.data,
+                                   gettext("Đơn vị phạm vi đã chọn không tồn tại."))
             user_service.assign_role(db.session, user, actor=actor(), role=role_form.role.data, scope=scope)
         except UserError as exc:
             db.session.rollback()
-            flash(str(exc), "danger")
+            flash(tr(exc), "danger")
         else:
             db.session.commit()
-            flash("Đã gán vai trò.", "success")
+            flash(gettext("Đã gán vai trò."), "success")
             return redirect(url_for("admin.user_edit", user_id=user.id))
     return _user_page(user, form, role_form, pw_form, 400)
 
@@ -283,10 +287,10 @@ def user_role_remove(user_id: int, assignment_id: int):
             user_service.remove_role(db.session, user, assignment, actor=actor())
         except UserError as exc:
             db.session.rollback()
-            flash(str(exc), "danger")
+            flash(tr(exc), "danger")
         else:
             db.session.commit()
-            flash("Đã gỡ vai trò.", "success")
+            flash(gettext("Đã gỡ vai trò."), "success")
     return redirect(url_for("admin.user_edit", user_id=user.id))
 
 
@@ -306,7 +310,7 @@ def user_password(user_id: int):
             pw_form.password.errors = [str(exc)]
         else:
             db.session.commit()
-            flash(f"Đã đặt lại mật khẩu cho «{user.username}»; các phiên đăng nhập của người này đã kết thúc.",
+            flash(gettext("Đã đặt lại mật khẩu cho «%(username)s»; các phiên đăng nhập của người này đã kết thúc.", username=user.username),
                   "success")
             return redirect(url_for("admin.user_edit", user_id=user.id))
     return _user_page(user, form, role_form, pw_form, 400)

@@ -3,11 +3,13 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext
 from flask_login import confirm_login, current_user, login_required, login_user, logout_user
 
 from ..authz import mark_fresh
 from ..db import db
 from ..extensions import limiter
+from ..i18n import tr
 from ..services import accounts, audit
 from ..services.passwords import verify_password
 from . import bp
@@ -20,6 +22,14 @@ def _safe_next(target: str | None) -> str:
         if not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//"):
             return target
     return url_for("dashboard.index")
+
+
+def _clear_session() -> None:
+    """A fresh session (no fixation), keeping only the interface language the person chose."""
+    lang = session.get("lang")
+    session.clear()
+    if lang:
+        session["lang"] = lang
 
 
 def _login_limit() -> str:
@@ -46,13 +56,13 @@ def login():
         result = accounts.authenticate(db.session, form.username.data, form.password.data)
         db.session.commit()
         if result.user is not None:
-            session.clear()
+            _clear_session()
             login_user(result.user, remember=form.remember.data,
                        duration=current_app.config["REMEMBER_COOKIE_DURATION"])
             session.permanent = True
             mark_fresh()
             return redirect(_safe_next(request.args.get("next")))
-        flash(result.message, "danger")
+        flash(tr(result.message), "danger")
     return render_template("auth/login.html", form=form)
 
 
@@ -70,7 +80,7 @@ def reauthenticate():
             return redirect(_safe_next(request.args.get("next")))
         audit.record(db.session, "reauthentication_failed", actor=current_user, obj=current_user)
         db.session.commit()
-        flash("Mật khẩu không đúng.", "danger")
+        flash(gettext("Mật khẩu không đúng."), "danger")
     return render_template("auth/reauthenticate.html", form=form)
 
 
@@ -81,8 +91,8 @@ def logout():
     audit.record(db.session, "logout", actor=current_user, obj=current_user)
     db.session.commit()
     logout_user()
-    session.clear()
-    flash("Bạn đã đăng xuất.", "info")
+    _clear_session()
+    flash(gettext("Bạn đã đăng xuất."), "info")
     return redirect(url_for("auth.login"))
 
 
@@ -93,8 +103,8 @@ def logout_everywhere():
     accounts.logout_everywhere(db.session, current_user)
     db.session.commit()
     logout_user()
-    session.clear()
-    flash("Bạn đã đăng xuất khỏi mọi thiết bị.", "info")
+    _clear_session()
+    flash(gettext("Bạn đã đăng xuất khỏi mọi thiết bị."), "info")
     return redirect(url_for("auth.login"))
 
 
@@ -111,12 +121,12 @@ def password():
         if problems:
             db.session.rollback()
             for p in problems:
-                flash(p, "danger")
+                flash(tr(p), "danger")
         else:
             db.session.commit()
             login_user(current_user._get_current_object(), fresh=True)
             mark_fresh()
-            flash("Đã đổi mật khẩu. Các phiên đăng nhập khác đã kết thúc.", "success")
+            flash(gettext("Đã đổi mật khẩu. Các phiên đăng nhập khác đã kết thúc."), "success")
             return redirect(url_for("dashboard.index"))
     return render_template("auth/password.html", form=form, logout_form=ConfirmForm())
 

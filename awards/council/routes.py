@@ -3,11 +3,13 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
 from flask_login import current_user
 
 from ..access import unit_in_scope_clause, user_can_see_unit
 from ..authz import role_required
 from ..db import db
+from ..i18n import tr
 from ..models import (
     AgendaItem, CouncilMember, CouncilSession, Role, SessionKind, Unit, User, VoteChoice, utcnow,
 )
@@ -99,10 +101,10 @@ def new():
                                     location=form.location.data, agenda_notes=form.agenda_notes.data)
         except svc.CouncilError as exc:
             db.session.rollback()
-            flash(str(exc), "danger")
+            flash(tr(exc), "danger")
         else:
             db.session.commit()
-            flash("Đã lập phiên họp.", "success")
+            flash(gettext("Đã lập phiên họp."), "success")
             return redirect(url_for("council.detail", session_id=cs.id))
     return render_template("council/new.html", form=form, candidates=candidates, considered=svc.considered)
 
@@ -137,7 +139,7 @@ def _done(cs: CouncilSession, message: str):
 
 def _failed(cs: CouncilSession, exc: Exception):
     db.session.rollback()
-    flash(str(exc) if not isinstance(exc, StaleDossier) else STALE_MESSAGE,
+    flash(tr(exc) if not isinstance(exc, StaleDossier) else tr(STALE_MESSAGE),
           "warning" if isinstance(exc, (svc.StaleSession, StaleDossier)) else "danger")
     return redirect(url_for("council.detail", session_id=cs.id))
 
@@ -162,7 +164,8 @@ def attendance(session_id: int):
         svc.set_attendance(db.session, cs, actor=current_user, present_ids=present, expected_version=form.version.data)
     except svc.CouncilError as exc:
         return _failed(cs, exc)
-    return _done(cs, f"Đã ghi điểm danh: {cs.present_count}/{len(cs.members)} thành viên có mặt.")
+    return _done(cs, gettext("Đã ghi điểm danh: %(present)s/%(members)s thành viên có mặt.",
+                             present=cs.present_count, members=len(cs.members)))
 
 
 @bp.route("/<int:session_id>/opinions", methods=["POST"])
@@ -173,7 +176,7 @@ def opinion(session_id: int):
     form = OpinionForm()
     form.member_id.choices = choices([(m.id, m.full_name) for m in cs.members])
     if not form.validate_on_submit():
-        flash(" ".join(e for errs in form.errors.values() for e in errs), "danger")
+        flash(" ".join(str(e) for errs in form.errors.values() for e in errs), "danger")
         return redirect(url_for("council.detail", session_id=cs.id))
     member = db.session.get(CouncilMember, form.member_id.data)
     if member is None or member.session_id != cs.id:
@@ -184,7 +187,7 @@ def opinion(session_id: int):
                                 agrees=agrees, expected_version=form.version.data)
     except svc.CouncilError as exc:
         return _failed(cs, exc)
-    return _done(cs, f"Đã ghi ý kiến của {member.full_name}.")
+    return _done(cs, gettext("Đã ghi ý kiến của %(name)s.", name=member.full_name))
 
 
 def _item(cs: CouncilSession, item_id: int) -> AgendaItem:
@@ -201,7 +204,7 @@ def record_tally(session_id: int):
     cs = _editable(session_id)
     form = TallyForm()
     if not form.validate_on_submit():
-        flash(" ".join(e for errs in form.errors.values() for e in errs), "danger")
+        flash(" ".join(str(e) for errs in form.errors.values() for e in errs), "danger")
         return redirect(url_for("council.detail", session_id=cs.id))
     item = _item(cs, form.item_id.data)
     try:
@@ -209,9 +212,13 @@ def record_tally(session_id: int):
                                   abstain=form.abstain.data or 0, expected_version=form.version.data)
     except svc.CouncilError as exc:
         return _failed(cs, exc)
-    verdict = "đạt" if result.passed else "không đạt"
-    return _done(cs, f"«{item.nominee.name}»: {form.yes.data} phiếu tán thành, {verdict} "
-                     f"(cần {result.required_yes}).")
+    if result.passed:
+        message = gettext("«%(name)s»: %(yes)s phiếu tán thành, đạt (cần %(required)s).",
+                          name=item.nominee.name, yes=form.yes.data, required=result.required_yes)
+    else:
+        message = gettext("«%(name)s»: %(yes)s phiếu tán thành, không đạt (cần %(required)s).",
+                          name=item.nominee.name, yes=form.yes.data, required=result.required_yes)
+    return _done(cs, message)
 
 
 @bp.route("/<int:session_id>/votes/<int:item_id>", methods=["POST"])
@@ -233,7 +240,7 @@ def open_votes(session_id: int, item_id: int):
                               expected_version=form.version.data)
     except svc.CouncilError as exc:
         return _failed(cs, exc)
-    return _done(cs, f"Đã ghi biểu quyết đối với «{item.nominee.name}».")
+    return _done(cs, gettext("Đã ghi biểu quyết đối với «%(name)s».", name=item.nominee.name))
 
 
 @bp.route("/<int:session_id>/standing/<int:item_id>", methods=["POST"])
@@ -250,7 +257,9 @@ def standing(session_id: int, item_id: int):
         svc.record_standing(db.session, cs, item, actor=current_user, agreed=agreed, expected_version=form.version.data)
     except svc.CouncilError as exc:
         return _failed(cs, exc)
-    return _done(cs, f"«{item.nominee.name}»: {'thống nhất' if agreed else 'không thống nhất'}.")
+    if agreed:
+        return _done(cs, gettext("«%(name)s»: thống nhất.", name=item.nominee.name))
+    return _done(cs, gettext("«%(name)s»: không thống nhất.", name=item.nominee.name))
 
 
 @bp.route("/<int:session_id>/close", methods=["POST"])
@@ -266,7 +275,7 @@ def close(session_id: int):
                                 expected_version=form.version.data)
     except (svc.CouncilError, StaleDossier) as exc:
         return _failed(cs, exc)
-    return _done(cs, f"Đã kết thúc phiên họp; {len(out)} hồ sơ đã được chuyển bước.")
+    return _done(cs, gettext("Đã kết thúc phiên họp; %(count)s hồ sơ đã được chuyển bước.", count=len(out)))
 
 
 @bp.route("/<int:session_id>/minutes.docx")
@@ -279,6 +288,6 @@ def minutes(session_id: int):
     try:
         data, filename = context.minutes_docx(db.session, cs)
     except context.RendererMissing as exc:
-        flash(str(exc), "warning")
+        flash(tr(exc), "warning")
         return redirect(url_for("council.detail", session_id=cs.id))
     return context.docx_response(data, filename)

@@ -1,4 +1,5 @@
-"""Decisions: preparation, submission, the chairman's approval, numbering, issue, documents."""
+"""Decisions: preparation, editing the draft, submission, the chairman's approval, numbering, issue,
+documents; and the province's tờ trình proposing a dossier's nominees to the higher level."""
 from __future__ import annotations
 
 import io
@@ -8,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext
 from flask_login import current_user
 
 from ..access import get_scoped_or_404, unit_in_scope_clause
@@ -18,11 +20,14 @@ from ..models import (
     Unit,
 )
 from ..documents.pdf import soffice_path
+from ..i18n import tr
 from ..services import audit
 from ..services import decisions as svc
 from ..services.transitions import STALE_MESSAGE, StaleDossier
 from . import bp
-from .forms import AwardRevokeForm, choices, IssueForm, NumberForm, PrepareForm, ReasonForm, VersionForm
+from .forms import (
+    AwardRevokeForm, DraftForm, IssueForm, NumberForm, PrepareForm, ReasonForm, VersionForm, award_rows, choices,
+)
 
 VIEW_ROLES = (Role.board_specialist, Role.board_lead, Role.signer, Role.clerk, Role.admin)
 PREPARE_ROLES = (Role.board_specialist, Role.board_lead)
@@ -51,6 +56,13 @@ def _load(decision_id: int) -> Decision:
 def _require(decision: Decision, *roles: Role) -> None:
     if not (_roles_here(decision.authority) & {r.value for r in roles}):
         abort(403)
+
+
+def _signer_label(s: Signer) -> str:
+    """"Lê Thị Hồng Vân — KT. CHỦ TỊCH / PHÓ CHỦ TỊCH": the signing capacity the choice gives."""
+    from ..documents.context import signer_for
+
+    return f"{s.full_name} — {' / '.join(signer_for(s.authority, s).lines)}"
 
 
 def _forms_for_user() -> list[AwardForm]:
@@ -105,10 +117,10 @@ def new(form_id: int):
             )
         except svc.DecisionError as exc:
             db.session.rollback()
-            flash(str(exc), "danger")
+            flash(tr(exc), "danger")
         else:
             db.session.commit()
-            flash("Đã lập dự thảo quyết định.", "success")
+            flash(gettext("Đã lập dự thảo quyết định."), "success")
             return redirect(url_for("decisions.detail", decision_id=decision.id))
     return render_template("decisions/new.html", award_form=award_form, ready=ready, form=form,
                            recipients_of=svc.recipients_of)
@@ -145,10 +157,10 @@ def _run(d: Decision, fn, ok: str, **kwargs):
         fn(db.session, d, actor=current_user, **kwargs)
     except (svc.StaleDecision, StaleDossier) as exc:
         db.session.rollback()
-        flash(svc.STALE_DECISION if isinstance(exc, svc.StaleDecision) else STALE_MESSAGE, "warning")
+        flash(tr(svc.STALE_DECISION if isinstance(exc, svc.StaleDecision) else STALE_MESSAGE), "warning")
     except svc.DecisionError as exc:
         db.session.rollback()
-        flash(str(exc), "danger")
+        flash(tr(exc), "danger")
     else:
         db.session.commit()
         flash(ok, "success")
@@ -164,7 +176,7 @@ def submit(decision_id: int):
     form = VersionForm()
     if not form.validate_on_submit():
         abort(400)
-    return _run(d, svc.submit_decision, "Đã trình Chủ tịch phê duyệt.", expected_version=form.version.data)
+    return _run(d, svc.submit_decision, gettext("Đã trình Chủ tịch phê duyệt."), expected_version=form.version.data)
 
 
 @bp.route("/<int:decision_id>/discard", methods=["POST"])
@@ -180,11 +192,135 @@ def discard(decision_id: int):
         svc.discard_draft(db.session, d, actor=current_user, expected_version=form.version.data)
     except svc.DecisionError as exc:
         db.session.rollback()
-        flash(str(exc), "danger")
+        flash(tr(exc), "danger")
         return _back(d)
     db.session.commit()
-    flash("Đã hủy dự thảo quyết định.", "success")
+    flash(gettext("Đã hủy dự thảo quyết định."), "success")
     return redirect(url_for("decisions.index"))
+
+
+# ------------------------------------------------------------------------------ editing a draft
+
+EDIT_FIELDS = ("title", "decision_date", "legal_basis", "proposer", "proposal_number", "proposal_date",
+               "achievement_phrase", "fund_source", "signer_id", "copy_to")
+
+
+def _signer_choices(d: Decision):
+    """The authority's active signers (and the draft's own, if since deactivated), each with the
+    capacity it signs in."""
+    pairs = [(0, gettext("— Chưa chọn —"))]
+    for s in d.authority.signers:
+        if s.active:
+            pairs.append((s.id, _signer_label(s)))
+        elif s.id == d.signer_id:
+            pairs.append((s.id, gettext("%(signer)s (đã ngừng ký)", signer=_signer_label(s))))
+    return choices(pairs)
+
+
+def _draft_form(d: Decision, values: dict | None = None) -> DraftForm:
+    form = DraftForm(formdata=None, data=values) if values is not None else DraftForm()
+    form.signer_id.choices = _signer_choices(d)
+    if values is not None:
+        form.version.data = d.version
+    return form
+
+
+def _normalised(value) -> str:
+    return "\n".join(" ".join(line.split()) for line in str(value or "").splitlines() if line.strip())
+
+
+def _same(a, b) -> bool:
+    if isinstance(a, str) or isinstance(b, str):
+        return _normalised(a) == _normalised(b)
+    return (a or None) == (b or None)
+
+
+def _unsaved(form: DraftForm, fresh: dict, d: Decision, removed: set[int]) -> list[tuple[str, str]]:
+    """What a stale form typed that differs from what is stored now, to copy from."""
+    labels = {c.value: c.label for c in _signer_choices(d)}
+    out = []
+    for name in EDIT_FIELDS:
+        typed = form[name].data
+        if _same(typed, fresh.get(name)):
+            continue
+        if name == "signer_id":
+            shown = labels.get(typed, "—")
+        elif hasattr(typed, "strftime"):
+            shown = typed.strftime("%d/%m/%Y")
+        else:
+            shown = typed or "—"
+        out.append((form[name].label.text, shown))
+    names = [a.name for a in d.awards if a.id in removed]
+    if names:
+        out.append((gettext("Bỏ khỏi quyết định"), "; ".join(names)))
+    return out
+
+
+def _render_edit(d: Decision, form: DraftForm, rows: dict[int, tuple[str, bool]] | None = None,
+                 unsaved: list[tuple[str, str]] | None = None, status: int = 200):
+    groups: dict[str, list[Award]] = {}
+    for a in d.awards:
+        groups.setdefault(a.kind, []).append(a)
+    if rows is None:
+        rows = {a.id: (str(i), False) for members in groups.values() for i, a in enumerate(members, 1)}
+    return render_template("decisions/edit.html", d=d, form=form, groups=groups, rows=rows,
+                           kind_labels=RECIPIENT_KIND_LABELS, unsaved=unsaved or []), status
+
+
+@bp.route("/<int:decision_id>/edit", methods=["GET", "POST"])
+@role_required(*PREPARE_ROLES)
+def edit(decision_id: int):
+    """Sửa dự thảo quyết định chưa trình: trích yếu, căn cứ, người đề nghị, người ký, nơi nhận,
+    danh sách người nhận (bỏ bớt, sắp xếp lại)."""
+    d = _load(decision_id)
+    _require(d, *PREPARE_ROLES)
+    if d.state != DecisionState.draft.value or d.number is not None:
+        flash(gettext("Chỉ sửa được dự thảo chưa trình Chủ tịch; quyết định này đang ở bước «%(state)s».",
+                      state=gettext(d.state_label)), "warning")
+        return _back(d)
+    if request.method == "GET":
+        return _render_edit(d, _draft_form(d, svc.draft_values(d)))
+    form = _draft_form(d)
+    award_ids = [a.id for a in d.awards]
+    order, remove, row_errors = award_rows(request.form, award_ids)
+    rows = {i: (request.form.get(f"order-{i}", ""), i in remove) for i in award_ids}
+    if not form.validate_on_submit() or row_errors:
+        for e in row_errors:
+            flash(e, "danger")
+        return _render_edit(d, form, rows)
+    edit_ = svc.DraftEdit(
+        title=form.title.data, decision_date=form.decision_date.data, achievement_phrase=form.achievement_phrase.data,
+        fund_source=form.fund_source.data, signer_id=form.signer_id.data or None, proposer=form.proposer.data,
+        proposal_number=form.proposal_number.data, proposal_date=form.proposal_date.data,
+        legal_basis=(form.legal_basis.data or "").splitlines(), copy_to=(form.copy_to.data or "").splitlines(),
+        order=order, remove=remove,
+    )
+    try:
+        details = svc.update_draft(db.session, d, edit_, actor=current_user, expected_version=form.version.data)
+    except svc.StaleDecision:
+        db.session.rollback()
+        d = db.session.get(Decision, decision_id)
+        if d is None:
+            flash(gettext("Dự thảo này đã bị hủy."), "warning")
+            return redirect(url_for("decisions.index"))
+        if d.state != DecisionState.draft.value:
+            flash(tr(svc.STALE_DECISION), "warning")
+            return _back(d)
+        fresh = svc.draft_values(d)
+        flash(gettext("Đã có người khác sửa dự thảo này trong lúc bạn sửa, nên chưa lưu gì. Trang hiện nội dung "
+                      "mới nhất; phần bạn vừa nhập được liệt kê bên dưới để đối chiếu và nhập lại."), "warning")
+        return _render_edit(d, _draft_form(d, fresh), unsaved=_unsaved(form, fresh, d, remove), status=409)
+    except svc.DecisionError as exc:
+        db.session.rollback()
+        flash(tr(exc), "danger")
+        return _render_edit(d, form, rows)
+    if not details:
+        db.session.rollback()
+        flash(gettext("Không có thay đổi nào để lưu."), "info")
+        return _back(d)
+    db.session.commit()
+    flash(gettext("Đã lưu dự thảo quyết định."), "success")
+    return _back(d)
 
 
 @bp.route("/<int:decision_id>/approve", methods=["POST"])
@@ -197,7 +333,8 @@ def approve(decision_id: int):
     form = VersionForm()
     if not form.validate_on_submit():
         abort(400)
-    return _run(d, svc.approve_decision, "Đã phê duyệt quyết định khen thưởng.", expected_version=form.version.data)
+    return _run(d, svc.approve_decision, gettext("Đã phê duyệt quyết định khen thưởng."),
+                expected_version=form.version.data)
 
 
 @bp.route("/<int:decision_id>/return", methods=["POST"])
@@ -209,9 +346,9 @@ def return_(decision_id: int):
     _require(d, Role.signer)
     form = ReasonForm()
     if not form.validate_on_submit():
-        flash("Vui lòng nhập lý do trả lại.", "danger")
+        flash(gettext("Vui lòng nhập lý do trả lại."), "danger")
         return _back(d)
-    return _run(d, svc.return_decision, "Đã trả lại dự thảo quyết định.", reason=form.reason.data,
+    return _run(d, svc.return_decision, gettext("Đã trả lại dự thảo quyết định."), reason=form.reason.data,
                 expected_version=form.version.data)
 
 
@@ -224,15 +361,17 @@ def number(decision_id: int):
     _require(d, Role.clerk)
     form = NumberForm()
     if not form.validate_on_submit():
-        flash(" ".join(e for errs in form.errors.values() for e in errs) or "Dữ liệu không hợp lệ.", "danger")
+        flash(" ".join(str(e) for errs in form.errors.values() for e in errs) or gettext("Dữ liệu không hợp lệ."),
+              "danger")
         return _back(d)
     if form.source.data == "e-office":
         if not form.number.data:
-            flash("Vui lòng nhập số do hệ thống văn bản điện tử cấp.", "danger")
+            flash(gettext("Vui lòng nhập số do hệ thống văn bản điện tử cấp."), "danger")
             return _back(d)
-        return _run(d, svc.record_external_number, f"Đã ghi số {form.number.data:02d}.", number=form.number.data,
-                    decision_date=form.decision_date.data, expected_version=form.version.data)
-    return _run(d, svc.allocate_number, "Đã cấp số quyết định.", decision_date=form.decision_date.data,
+        return _run(d, svc.record_external_number, gettext("Đã ghi số %(number)s.", number=f"{form.number.data:02d}"),
+                    number=form.number.data, decision_date=form.decision_date.data,
+                    expected_version=form.version.data)
+    return _run(d, svc.allocate_number, gettext("Đã cấp số quyết định."), decision_date=form.decision_date.data,
                 expected_version=form.version.data)
 
 
@@ -245,13 +384,13 @@ def issue(decision_id: int):
     _require(d, Role.clerk)
     form = IssueForm()
     if not form.validate_on_submit():
-        flash(" ".join(e for errs in form.errors.values() for e in errs), "danger")
+        flash(" ".join(str(e) for errs in form.errors.values() for e in errs), "danger")
         return _back(d)
     data = form.scan.data.read(current_app.config["UPLOAD_MAX_BYTES"] + 1)
     if len(data) > current_app.config["UPLOAD_MAX_BYTES"]:
-        flash("Tệp quá lớn.", "danger")
+        flash(gettext("Tệp quá lớn."), "danger")
         return _back(d)
-    return _run(d, svc.issue_decision, "Đã ban hành quyết định; khen thưởng đã vào sổ.",
+    return _run(d, svc.issue_decision, gettext("Đã ban hành quyết định; khen thưởng đã vào sổ."),
                 scan_filename=form.scan.data.filename or "quyet-dinh.pdf", scan_data=data,
                 decision_date=form.decision_date.data, expected_version=form.version.data)
 
@@ -265,9 +404,9 @@ def revoke(decision_id: int):
     _require(d, Role.signer, Role.admin)
     form = ReasonForm()
     if not form.validate_on_submit():
-        flash("Vui lòng nhập lý do hủy quyết định.", "danger")
+        flash(gettext("Vui lòng nhập lý do hủy quyết định."), "danger")
         return _back(d)
-    return _run(d, svc.revoke_decision, "Đã hủy quyết định.", reason=form.reason.data,
+    return _run(d, svc.revoke_decision, gettext("Đã hủy quyết định."), reason=form.reason.data,
                 expected_version=form.version.data)
 
 
@@ -283,16 +422,16 @@ def revoke_award(decision_id: int, award_id: int):
         abort(404)
     form = AwardRevokeForm()
     if not form.validate_on_submit():
-        flash("Vui lòng nhập lý do thu hồi.", "danger")
+        flash(gettext("Vui lòng nhập lý do thu hồi."), "danger")
         return _back(d)
     try:
         svc.revoke_award(db.session, award, actor=current_user, reason=form.reason.data)
     except svc.DecisionError as exc:
         db.session.rollback()
-        flash(str(exc), "danger")
+        flash(tr(exc), "danger")
         return _back(d)
     db.session.commit()
-    flash(f"Đã thu hồi khen thưởng của «{award.name}».", "success")
+    flash(gettext("Đã thu hồi khen thưởng của «%(name)s».", name=award.name), "success")
     return _back(d)
 
 
@@ -304,7 +443,7 @@ def _docx(builder, *args):
     try:
         data, filename = builder(*args)
     except context.RendererMissing as exc:
-        flash(str(exc), "warning")
+        flash(tr(exc), "warning")
         return None
     decision = args[-1]
     audit.record(db.session, "decision.download", actor=current_user, obj=decision,
@@ -337,7 +476,7 @@ def decision_pdf(decision_id: int):
         data, filename = context.decision_docx(d)
         pdf = docx_to_pdf(data, timeout=current_app.config.get("PDF_TIMEOUT_SECONDS", 120))
     except (context.RendererMissing, PdfConversionError):
-        flash("Không chuyển được quyết định sang PDF; vui lòng tải bản DOCX.", "warning")
+        flash(gettext("Không chuyển được quyết định sang PDF; vui lòng tải bản DOCX."), "warning")
         return _back(d)
     audit.record(db.session, "decision.download_pdf", actor=current_user, obj=d)
     db.session.commit()
@@ -378,6 +517,55 @@ def annex_xlsx(decision_id: int):
     db.session.commit()
     return send_file(io.BytesIO(data), as_attachment=True, download_name=filename,
                      mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+# ------------------------------------------------------------------- upward proposals (tờ trình)
+
+UPWARD_ROLES = VIEW_ROLES
+
+
+def _may_read_upward(authority: Authority) -> bool:
+    return bool(_roles_here(authority) & {r.value for r in UPWARD_ROLES})
+
+
+def upward_proposal_links(dossier: Dossier) -> list[tuple[str, str]]:
+    """(form name, URL) of the province's tờ trình for each upward form of the dossier, once the
+    dossier has reached that step and if the user may read it (the dossier's review page)."""
+    if not current_user.is_authenticated or dossier.state not in svc.upward_proposal_states(dossier.workflow):
+        return []
+    authority = svc.proposal_authority(db.session, dossier)
+    if authority is None or not _may_read_upward(authority):
+        return []
+    return [(f.name, url_for("decisions.upward_proposal_docx", dossier_id=dossier.id, form_id=f.id))
+            for f, _ in svc.upward_recipients(dossier)]
+
+
+@bp.app_context_processor
+def _upward_proposal_links():
+    return {"upward_proposal_links": upward_proposal_links}
+
+
+@bp.route("/upward/<int:dossier_id>/<int:form_id>/to-trinh.docx")
+@role_required(*UPWARD_ROLES)
+def upward_proposal_docx(dossier_id: int, form_id: int):
+    """Tờ trình của tỉnh đề nghị cấp trên khen thưởng (DOCX theo NĐ 30/2020) kèm danh sách đối tượng."""
+    from ..documents import context
+
+    dossier = get_scoped_or_404(Dossier, dossier_id)
+    authority = svc.proposal_authority(db.session, dossier)
+    if authority is None or not _may_read_upward(authority) or not svc.upward_proposal_states(dossier.workflow):
+        abort(404)
+    try:
+        up = svc.upward_proposal(db.session, dossier, form_id, today=_today(),
+                                 tz=ZoneInfo(current_app.config["TIMEZONE"]))
+        data, filename = context.upward_proposal_docx(db.session, up)
+    except (svc.DecisionError, context.RendererMissing) as exc:
+        db.session.rollback()
+        flash(tr(exc), "warning")
+        return redirect(url_for("review.detail", dossier_id=dossier.id))
+    svc.record_upward_download(db.session, up, actor=current_user, filename=filename)
+    db.session.commit()
+    return context.docx_response(data, filename)
 
 
 @bp.route("/<int:decision_id>/scan.pdf")

@@ -3,10 +3,14 @@ sessions). Everything is read here, before rendering, so no lazy load happens in
 no write transaction is held while a document renders."""
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Sequence
 from urllib.parse import quote
+
+from workflows.messages import Msg
 
 from .data import (
     DEFAULT_LEGAL_BASIS, CertificateItem, Collective, DecisionData, Household, Individual, MinutesData,
@@ -17,7 +21,9 @@ from .vietnamese import format_date, format_doc_number, format_short_date, place
 if TYPE_CHECKING:  # pragma: no cover
     from sqlalchemy.orm import Session
 
-    from ..models import Award, CouncilSession, Decision
+    from ..models import Authority, Award, CouncilSession, Decision, Nominee
+    from ..models import Signer as SignerRow
+    from ..services.decisions import UpwardProposal
 
 
 class RendererMissing(RuntimeError):
@@ -42,14 +48,72 @@ def recipients(awards: list["Award"]) -> Recipients:
     return r
 
 
-def signer_block(decision: "Decision") -> Signer:
-    s = decision.signer
-    head = decision.authority.head_title
-    if s is None:
+def nominee_recipients(nominees: Sequence["Nominee"]) -> Recipients:
+    """Nominees (in the given order) as the recipients of a tờ trình's list."""
+    r = Recipients()
+    for n in nominees:
+        if n.kind == "collective":
+            r.collectives.append(Collective(n.name, n.address or ""))
+        elif n.kind == "individual":
+            r.individuals.append(Individual(n.name, n.gender or "male", n.position_title or "", n.workplace or ""))
+        else:
+            address = ", ".join(x for x in (n.hamlet, n.address) if x)
+            r.households.append(Household(n.name, n.gender or "male", address))
+    return r
+
+
+def signer_for(authority: "Authority", signer: "SignerRow | None") -> Signer:
+    """NĐ 30/2020: the head signs under his own title, a deputy "KT." + the head's title over his
+    own; no signer yet gives the head's title over a blank name."""
+    head = authority.head_title
+    if signer is None:
         return Signer.head(head, "")
-    if s.is_head:
-        return Signer.head(head, s.full_name)
-    return Signer.deputy(head, s.position_title, s.full_name)
+    if signer.is_head:
+        return Signer.head(head, signer.full_name)
+    return Signer.deputy(head, signer.position_title, signer.full_name)
+
+
+def signer_block(decision: "Decision") -> Signer:
+    return signer_for(decision.authority, decision.signer)
+
+
+_ARCHIVE = re.compile(r"^Lưu\s*:", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class DecisionTexts:
+    """The wording of a decision that its draft may change: the căn cứ, who proposed it ("Theo
+    đề nghị của …"), the nơi nhận and the archive line. Each comes from the decision's snapshot
+    when the draft was edited, else from the rule set (căn cứ) and the authority."""
+
+    legal_basis: list[str]
+    proposer: str
+    copy_to: list[str]
+    archive_line: str
+
+    @property
+    def copy_to_lines(self) -> list[str]:
+        """The nơi nhận as the document prints it, one line each, "Lưu: …" last."""
+        from .decision import copy_to_lines
+
+        return copy_to_lines(self.copy_to, self.archive_line)
+
+
+def split_copy_to(lines: Sequence[str], default_archive: str) -> tuple[list[str], str]:
+    """(recipients, archive line): a line "Lưu: …" is the archive line, else ``default_archive``."""
+    items = [_strip_end(line.strip().lstrip("-–").strip()) for line in lines if line and line.strip()]
+    archive = next((x for x in items if _ARCHIVE.match(x)), None)
+    return [x for x in items if x and not _ARCHIVE.match(x)], (f"{archive}." if archive else default_archive)
+
+
+def decision_texts(decision: "Decision") -> DecisionTexts:
+    auth = decision.authority
+    snap = decision.snapshot or {}
+    basis = [_strip_end(b) for b in (snap.get("legal_basis") or DEFAULT_LEGAL_BASIS) if b and b.strip()]
+    proposer = snap["proposer"] if "proposer" in snap else (auth.proposer_title or "")
+    lines = snap["copy_to"] if "copy_to" in snap else (auth.copy_recipients or "Như Điều 3").splitlines()
+    copy_to, archive = split_copy_to(lines, f"Lưu: VT, {auth.archive_code}.")
+    return DecisionTexts(legal_basis=basis, proposer=proposer, copy_to=copy_to, archive_line=archive)
 
 
 def _amounts(decision: "Decision") -> dict[str, int]:
@@ -63,19 +127,17 @@ def _amounts(decision: "Decision") -> dict[str, int]:
 def decision_data(decision: "Decision") -> DecisionData:
     """The decision as DecisionData; the căn cứ and amounts come from the decision's snapshot."""
     auth = decision.authority
-    snap = decision.snapshot or {}
+    texts = decision_texts(decision)
     amounts = _amounts(decision)
-    basis = [_strip_end(b) for b in (snap.get("legal_basis") or DEFAULT_LEGAL_BASIS)]
     proposal = ""
     if decision.proposal_number or decision.proposal_date:
         when = format_date(decision.proposal_date) if decision.proposal_date else ""
-        proposal = (f"Theo đề nghị của {auth.proposer_title or 'Giám đốc Sở Nội vụ'} tại Tờ trình số "
+        proposal = (f"Theo đề nghị của {texts.proposer or 'Giám đốc Sở Nội vụ'} tại Tờ trình số "
                     f"{decision.proposal_number or '...'} {when}").strip()
-    elif auth.proposer_title:
-        proposal = f"Theo đề nghị của {auth.proposer_title}"
+    elif texts.proposer:
+        proposal = f"Theo đề nghị của {texts.proposer}"
     year = decision.year or (decision.decision_date.year if decision.decision_date else None)
     dated = decision.decision_date if decision.number is not None else None
-    copy_to = [_strip_end(c) for c in (auth.copy_recipients or "Như Điều 3").splitlines() if c.strip()]
     return DecisionData(
         recipients=recipients(list(decision.awards)),
         amount_collective=amounts.get("collective", 0),
@@ -92,14 +154,14 @@ def decision_data(decision: "Decision") -> DecisionData:
         title_line=decision.title,
         issuer_title=auth.authority_title,
         issuer_short=auth.name,
-        legal_basis=basis,
+        legal_basis=texts.legal_basis,
         proposal_line=proposal,
         achievement=decision.achievement_phrase or "đã có thành tích xuất sắc trong phong trào thi đua",
         fund_source=(decision.fund_source or auth.fund_source or "") + (f" năm {year}" if year else ""),
         executors=(auth.executors or "Thủ trưởng các cơ quan, đơn vị liên quan")
         + " và các tập thể, cá nhân, hộ gia đình có tên tại Điều 1",
-        copy_to=copy_to,
-        archive_line=f"Lưu: VT, {auth.archive_code}.",
+        copy_to=texts.copy_to,
+        archive_line=texts.archive_line,
         signer=signer_block(decision),
     )
 
@@ -107,7 +169,7 @@ def decision_data(decision: "Decision") -> DecisionData:
 def proposal_data(decision: "Decision", appraisal: str = "") -> ProposalData:
     """The board's tờ trình to the chairman for this decision."""
     auth = decision.authority
-    board = auth.proposer_title or "Giám đốc Sở Nội vụ"
+    board = decision_texts(decision).proposer or "Giám đốc Sở Nội vụ"
     proposer = board.replace("Giám đốc ", "").replace("Chánh ", "") if board else "Sở Nội vụ"
     number = None
     if decision.proposal_number:
@@ -135,6 +197,59 @@ def proposal_data(decision: "Decision", appraisal: str = "") -> ProposalData:
         appraisal=appraisal,
         archive_line=f"Lưu: VT, {auth.archive_code}.",
         signer=Signer.head("GIÁM ĐỐC" if "Giám đốc" in board else "CHÁNH VĂN PHÒNG", ""),
+    )
+
+
+# Huân chương, Huy chương and the State's honorary titles are decided by Chủ tịch nước on the
+# proposal of Thủ tướng Chính phủ: the province's tờ trình goes to Thủ tướng Chính phủ.
+STATE_DECIDER = "chủ tịch nước"
+PRIME_MINISTER = "Thủ tướng Chính phủ"
+UPWARD_COPY_TO = ("Như trên", "Bộ Nội vụ (Ban Thi đua - Khen thưởng Trung ương)", "Sở Nội vụ")
+
+
+def upward_symbol(authority: "Authority") -> str:
+    """The tờ trình's ký hiệu in the authority's register: QĐ-UBND -> TTr-UBND."""
+    _, sep, issuer = authority.doc_symbol.partition("-")
+    return f"TTr-{issuer}" if sep and issuer else "TTr-UBND"
+
+
+def upward_proposal_data(up: "UpwardProposal") -> ProposalData:
+    """The province's Tờ trình đề nghị khen thưởng to the higher level for one upward form
+    (everything it prints was read by awards.services.decisions.upward_proposal)."""
+    auth, form = up.authority, up.award_form
+    decider = (form.upward_authority_name or "").strip() or PRIME_MINISTER
+    addressee = PRIME_MINISTER if decider.casefold() == STATE_DECIDER else decider
+    basis = list(up.legal_basis)
+    if up.proposer_title:
+        basis.append(f"Xét đề nghị của {up.proposer_title}")
+    considered = "Danh sách đề nghị khen thưởng đã được Hội đồng Thi đua - Khen thưởng tỉnh xét, thông qua"
+    if up.council_date:
+        considered += f" tại phiên họp {format_date(up.council_date)}"
+    considered += " và công khai lấy ý kiến"
+    if up.comment_closed:
+        considered += f" đến {format_date(up.comment_closed)}"
+    considered += (" theo quy định; các tập thể, cá nhân được đề nghị bảo đảm đúng đối tượng, tiêu chuẩn, "
+                   "trình tự, thủ tục.")
+    return ProposalData(
+        recipients=nominee_recipients(up.nominees),
+        variant="upward",
+        authority_lines=auth.header_lines,
+        authority_parent=[auth.header_parent] if auth.header_parent else [],
+        place=auth.place_name,
+        symbol=upward_symbol(auth),
+        number=None,
+        date=None,
+        year=up.year,
+        award_name=form.name,
+        addressee=addressee,
+        proposer=auth.name,
+        decider=decider,
+        basis=basis,
+        achievement=up.achievement,
+        appraisal=considered,
+        copy_to=list(UPWARD_COPY_TO),
+        archive_line=f"Lưu: VT, {auth.archive_code}.",
+        signer=signer_for(auth, up.signer),
     )
 
 
@@ -239,7 +354,7 @@ def _render(kind: str, data, template_bytes: bytes | None = None) -> bytes:
         else:
             from .certificates import render_certificates as fn
     except ImportError as exc:  # pragma: no cover - documents are part of the app
-        raise RendererMissing("Chưa có mẫu văn bản để tạo tệp.") from exc
+        raise RendererMissing(Msg("Chưa có mẫu văn bản để tạo tệp.")) from exc
     return fn(data, template_bytes=template_bytes)
 
 
@@ -264,6 +379,13 @@ def proposal_docx(session: "Session", decision: "Decision") -> tuple[bytes, str]
     return _render("proposal", proposal_data(decision), tpl), f"to-trinh-quyet-dinh-{decision.id}.docx"
 
 
+def upward_proposal_docx(session: "Session", up: "UpwardProposal") -> tuple[bytes, str]:
+    """The province's tờ trình to the higher level (a draft: the văn thư gives its number)."""
+    tpl = _template(session, up.authority.id, "proposal")
+    name = f"to-trinh-de-nghi-cap-tren-ho-so-{up.dossier.id}-{up.award_form.id}.docx"
+    return _render("proposal", upward_proposal_data(up), tpl), name
+
+
 def certificates_docx(decision: "Decision", mode: str = "full") -> tuple[bytes, str]:
     """One page per recipient: the full design, or (``overlay``) only the text, placed for
     pre-printed blanks at the positions of the authority's overlay template."""
@@ -271,7 +393,7 @@ def certificates_docx(decision: "Decision", mode: str = "full") -> tuple[bytes, 
 
     items = certificate_items(decision)
     if not items:
-        raise RendererMissing("Quyết định chưa có giấy chứng nhận nào để in.")
+        raise RendererMissing(Msg("Quyết định chưa có giấy chứng nhận nào để in."))
     kind = "certificate_overlay" if mode == "overlay" else "certificate"
     tpl = _template(_session_of(decision), _authority_id(decision), kind)
     data = render_certificates(items, mode="overlay" if mode == "overlay" else "full", template_bytes=tpl)
@@ -304,5 +426,6 @@ def docx_response(data: bytes, filename: str):
     return resp
 
 
-__all__ = ["decision_data", "proposal_data", "minutes_data", "certificate_items", "decision_docx",
-           "proposal_docx", "certificates_docx", "minutes_docx", "docx_response", "RendererMissing", "date"]
+__all__ = ["decision_data", "decision_texts", "DecisionTexts", "proposal_data", "upward_proposal_data",
+           "minutes_data", "certificate_items", "decision_docx", "proposal_docx", "upward_proposal_docx",
+           "certificates_docx", "minutes_docx", "docx_response", "RendererMissing", "date"]

@@ -174,12 +174,15 @@ class ProposalData:
     """A tờ trình đề nghị khen thưởng with its list of nominees.
 
     ``variant`` "unit" is a unit's proposal to the board/authority; "board" is the
-    standing body's (Sở Nội vụ) proposal to the authority after appraisal. Empty
+    standing body's (Sở Nội vụ) proposal to the authority after appraisal; "upward" is
+    the province's proposal to a higher level (Thủ tướng Chính phủ; for a Huân chương,
+    Thủ tướng Chính phủ who proposes it to Chủ tịch nước): ``addressee`` is the one the
+    tờ trình is sent to and ``decider`` the one who decides, when they differ. Empty
     ``paragraphs`` are filled with the standard wording for the variant.
     """
 
     recipients: Recipients
-    variant: Literal["unit", "board"] = "board"
+    variant: Literal["unit", "board", "upward"] = "board"
     authority_lines: Sequence[str] = ("SỞ NỘI VỤ",)
     authority_parent: Sequence[str] = ("UBND TỈNH NINH BÌNH",)
     place: str = "Ninh Bình"

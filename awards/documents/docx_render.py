@@ -37,6 +37,8 @@ from jinja2 import Environment, TemplateError as JinjaTemplateError, TemplateSyn
 from lxml import etree
 from markupsafe import Markup, escape
 
+from workflows.messages import Msg, message_of
+
 __all__ = [
     "TEMPLATE_DIR",
     "TemplateError",
@@ -269,14 +271,17 @@ def _extract_rows(
             continue
         start, end = _enclosing_row(xml, m.start())
         if start < 0:
-            _report(errors, f"Trường {{{{ {var}.{m.group(2)} }}}} phải nằm trong một dòng của bảng.")
+            _report(errors, Msg("Trường {{ %(field)s }} phải nằm trong một dòng của bảng.",
+                                field=f"{var}.{m.group(2)}"))
             continue
         if "<w:tbl>" in xml[start:end] or "<w:tbl " in xml[start:end]:
-            _report(errors, f"Dòng mẫu chứa {{{{ {var}.{m.group(2)} }}}} không được chứa bảng lồng.")
+            _report(errors, Msg("Dòng mẫu chứa {{ %(field)s }} không được chứa bảng lồng.",
+                                field=f"{var}.{m.group(2)}"))
             continue
         previous = spans.get((start, end))
         if previous is not None and previous != var:
-            _report(errors, f"Một dòng mẫu chỉ được dùng một loại trường: {previous}.* hoặc {var}.*")
+            _report(errors, Msg("Một dòng mẫu chỉ được dùng một loại trường: %(first)s.* hoặc %(second)s.*",
+                                first=previous, second=var))
             continue
         spans[(start, end)] = var
     if not spans:
@@ -290,9 +295,10 @@ def _extract_rows(
             if not ((m := _PLACEHOLDER.fullmatch(tag)) and m.group(1) == var)
         ]
         if others:
-            _report(errors, f"Dòng mẫu {var}.* chỉ được chứa các trường {{{{ {var}.… }}}}, không dùng được “{others[0]}”.")
+            _report(errors, Msg("Dòng mẫu %(var)s.* chỉ được chứa các trường {{ %(var)s.… }}, "
+                                "không dùng được “%(tag)s”.", var=var, tag=others[0]))
         if var in templates:
-            _report(errors, f"Có nhiều hơn một dòng mẫu dùng {{{{ {var}.… }}}} trong cùng tài liệu.")
+            _report(errors, Msg("Có nhiều hơn một dòng mẫu dùng {{ %(var)s.… }} trong cùng tài liệu.", var=var))
             continue
         row_xml = _PARA_IDS.sub("", _BOOKMARKS.sub("", row_xml)).replace("<w:t>", '<w:t xml:space="preserve">')
         parts = _PLACEHOLDER.split(row_xml)
@@ -374,13 +380,11 @@ class _Renderer(DocxTemplate):
             xml, templates, marker = _extract_rows(xml, spec.variables)
             missing = [v for v in spec.required if v not in templates]
             if missing:
-                raise TemplateError(
-                    f"Mẫu thiếu dòng mẫu của bảng (dòng có {{{{ {missing[0]}.… }}}})."
-                )
+                raise TemplateError(Msg("Mẫu thiếu dòng mẫu của bảng (dòng có {{ %(var)s.… }}).", var=missing[0]))
             if marker is None:
                 continue
             for template in templates.values():
-                self._check_fragment(template.render({}), "dòng mẫu của bảng")
+                self._check_fragment(template.render({}), Msg("dòng mẫu của bảng"))
             # Rows are kept as UTF-8 bytes: half the memory of a str of Vietnamese text.
             renumber = any("<wp:docPr" in "".join(t.chunks) for t in templates.values())
             parts = []
@@ -408,7 +412,7 @@ class _Renderer(DocxTemplate):
         for i, item_context in enumerate(self.item_contexts):
             page = _unescape_braces(template.render(item_context))
             if i == 0:
-                self._check_fragment(page, "nội dung trang")
+                self._check_fragment(page, Msg("nội dung trang"))
             else:
                 rendered.append(separator)
             if renumber:
@@ -425,16 +429,16 @@ class _Renderer(DocxTemplate):
         try:
             etree.fromstring(f"<awards-check {declarations}>{fragment}</awards-check>")
         except etree.XMLSyntaxError as exc:
-            raise TemplateError(f"Mẫu sinh ra {what} không hợp lệ: {exc}") from exc
+            raise TemplateError(Msg("Mẫu sinh ra %(what)s không hợp lệ: %(error)s", what=what, error=str(exc))) from exc
 
     def fix_tables(self, xml):
         try:
             tree = etree.fromstring(xml, parser=etree.XMLParser(huge_tree=True))
         except etree.XMLSyntaxError as exc:
-            raise TemplateError(
-                "Mẫu sinh ra nội dung Word không hợp lệ (thường do thẻ {%p %} hoặc {%tr %} "
-                f"đặt sai chỗ): {exc}"
-            ) from exc
+            raise TemplateError(Msg(
+                "Mẫu sinh ra nội dung Word không hợp lệ (thường do thẻ {%%p %%} hoặc {%%tr %%} "
+                "đặt sai chỗ): %(error)s", error=str(exc)
+            )) from exc
         if "{%tc" in self._source_hint or "colspan" in self._source_hint:
             return super().fix_tables(xml)
         return tree
@@ -460,7 +464,7 @@ def _splice(
         names = set(zin.namelist())
         clash = [name for _rid, name, _blob in images if name in names]
         if clash:
-            raise TemplateError(f"Mẫu đã có tệp {clash[0]}; hãy đổi tên ảnh trong mẫu.")
+            raise TemplateError(Msg("Mẫu đã có tệp %(name)s; hãy đổi tên ảnh trong mẫu.", name=clash[0]))
         for info in zin.infolist():
             data = zin.read(info.filename)
             if info.filename == "word/document.xml" and fills:
@@ -480,7 +484,8 @@ def _splice(
                 )
                 text = data.decode("utf-8")
                 if f'Id="{images[0][0]}"' in text:
-                    raise TemplateError("Mẫu đã dùng mã liên kết ảnh trùng với ảnh mã QR; hãy lưu lại mẫu bằng Word.")
+                    raise TemplateError(Msg(
+                        "Mẫu đã dùng mã liên kết ảnh trùng với ảnh mã QR; hãy lưu lại mẫu bằng Word."))
                 at = text.rindex("</Relationships>")
                 data = (text[:at] + rels + text[at:]).encode("utf-8")
             elif info.filename == "[Content_Types].xml" and images:
@@ -521,7 +526,7 @@ def render_docx(
 ) -> bytes:
     """Render a DOCX template to bytes (autoescape on; see the module docstring)."""
     if not _is_docx(template_bytes):
-        raise TemplateError("Tệp mẫu không phải là tài liệu Word (.docx) hợp lệ.")
+        raise TemplateError(Msg("Tệp mẫu không phải là tài liệu Word (.docx) hợp lệ."))
     renderer = _Renderer(template_bytes, fast_rows, repeat)
     renderer.init_docx()
     renderer._source_hint = renderer.get_xml()
@@ -539,7 +544,7 @@ def render_docx(
     except TemplateError:
         raise
     except JinjaTemplateError as exc:
-        raise TemplateError(f"Lỗi khi điền dữ liệu vào mẫu: {_jinja_message(str(exc))}") from exc
+        raise TemplateError(Msg("Lỗi khi điền dữ liệu vào mẫu: %(error)s", error=_jinja_message(str(exc)))) from exc
     if core_title is not None:
         renderer.docx.core_properties.title = core_title
     out = io.BytesIO()
@@ -607,7 +612,7 @@ _ANNEX_ROWS = {
 TEMPLATE_SPECS: dict[str, TemplateSpec] = {
     "decision": TemplateSpec(
         name="decision",
-        label="Quyết định khen thưởng",
+        label=Msg("Quyết định khen thưởng"),
         placeholders={
             **_DECISION_LIKE,
             "issuer_title": "Thẩm quyền ban hành, ví dụ CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH NINH BÌNH",
@@ -626,7 +631,7 @@ TEMPLATE_SPECS: dict[str, TemplateSpec] = {
     ),
     "proposal": TemplateSpec(
         name="proposal",
-        label="Tờ trình đề nghị khen thưởng",
+        label=Msg("Tờ trình đề nghị khen thưởng"),
         placeholders={
             **_DECISION_LIKE,
             "addressee": "Nơi gửi, ví dụ Chủ tịch Ủy ban nhân dân tỉnh Ninh Bình",
@@ -638,7 +643,7 @@ TEMPLATE_SPECS: dict[str, TemplateSpec] = {
     ),
     "minutes": TemplateSpec(
         name="minutes",
-        label="Biên bản họp Hội đồng Thi đua - Khen thưởng",
+        label=Msg("Biên bản họp Hội đồng Thi đua - Khen thưởng"),
         placeholders={
             "authority_parent": _DECISION_LIKE["authority_parent"],
             "authority_name": "Tên Hội đồng, chữ in hoa, ví dụ HỘI ĐỒNG THI ĐUA - KHEN THƯỞNG / TỈNH NINH BÌNH",
@@ -692,10 +697,10 @@ _CERT_FIELDS = {
     "qr": "Mã QR dẫn tới địa chỉ xác minh (ảnh)",
 }
 TEMPLATE_SPECS["certificate"] = TemplateSpec(
-    name="certificate", label="Bằng khen / Giấy khen (in đầy đủ)", placeholders=_CERT_FIELDS
+    name="certificate", label=Msg("Bằng khen / Giấy khen (in đầy đủ)"), placeholders=_CERT_FIELDS
 )
 TEMPLATE_SPECS["certificate_overlay"] = TemplateSpec(
-    name="certificate_overlay", label="Bằng khen / Giấy khen (in lên phôi)", placeholders=_CERT_FIELDS
+    name="certificate_overlay", label=Msg("Bằng khen / Giấy khen (in lên phôi)"), placeholders=_CERT_FIELDS
 )
 
 
@@ -717,20 +722,27 @@ def _template_parts(data: bytes) -> list[tuple[str, str]]:
     """(label, xml) of the body, headers and footers, as docxtpl sees them."""
     tpl = DocxTemplate(io.BytesIO(data))
     tpl.init_docx()
-    parts = [("nội dung", tpl.patch_xml(tpl.get_xml()))]
-    for uri, label in ((tpl.HEADER_URI, "đầu trang"), (tpl.FOOTER_URI, "chân trang")):
+    parts = [(Msg("nội dung"), tpl.patch_xml(tpl.get_xml()))]
+    for uri, label in ((tpl.HEADER_URI, Msg("đầu trang")), (tpl.FOOTER_URI, Msg("chân trang"))):
         for _rel, part in tpl.get_headers_footers(uri):
             parts.append((label, tpl.patch_xml(tpl.get_part_xml(part))))
     return parts
 
 
+def N_(text: str) -> str:
+    """Marks a message id for the catalogue; Msg(text, ...) formats it where the values are known."""
+    return text
+
+
+# Placeholders %(g0)s, %(g1)s are the pattern's groups.
 _JINJA_MESSAGES = [
-    (re.compile(r"unexpected '\}'"), "thừa dấu “}” hoặc thiếu dấu “}” của cặp {{ … }}"),
-    (re.compile(r"unexpected end of template", re.I), "thẻ mở chưa được đóng (thiếu {%p endfor %} hoặc {%p endif %})"),
-    (re.compile(r"Encountered unknown tag '([^']*)'"), "thẻ không xác định “<0>”"),
-    (re.compile(r"No filter named '([^']*)'"), "không có bộ lọc “<0>”"),
-    (re.compile(r"No test named '([^']*)'"), "không có phép thử “<0>”"),
-    (re.compile(r"expected token '([^']*)', got '([^']*)'"), "cần “<0>” nhưng gặp “<1>”"),
+    (re.compile(r"unexpected '\}'"), N_("thừa dấu “}” hoặc thiếu dấu “}” của cặp {{ … }}")),
+    (re.compile(r"unexpected end of template", re.I),
+     N_("thẻ mở chưa được đóng (thiếu {%%p endfor %%} hoặc {%%p endif %%})")),
+    (re.compile(r"Encountered unknown tag '([^']*)'"), N_("thẻ không xác định “%(g0)s”")),
+    (re.compile(r"No filter named '([^']*)'"), N_("không có bộ lọc “%(g0)s”")),
+    (re.compile(r"No test named '([^']*)'"), N_("không có phép thử “%(g0)s”")),
+    (re.compile(r"expected token '([^']*)', got '([^']*)'"), N_("cần “%(g0)s” nhưng gặp “%(g1)s”")),
 ]
 
 
@@ -740,10 +752,9 @@ def _jinja_message(message: str | None) -> str:
     for pattern, text in _JINJA_MESSAGES:
         m = pattern.search(message)
         if m:
-            for i, group in enumerate(m.groups()):
-                text = text.replace(f"<{i}>", group)
-            return f"{text} [{message}]"
-    return f"lỗi Jinja [{message}]"
+            explanation = Msg(text, **{f"g{i}": group for i, group in enumerate(m.groups())})
+            return Msg("%(explanation)s [%(original)s]", explanation=explanation, original=message)
+    return Msg("lỗi Jinja [%(original)s]", original=message)
 
 
 def _snippet(xml: str, lineno: int | None) -> str:
@@ -767,12 +778,12 @@ def validate_template(name: str, docx_bytes: bytes) -> list[str]:
     if spec is None:
         raise ValueError(f"unknown template kind: {name}")
     if not _is_docx(docx_bytes):
-        return ["Tệp tải lên không phải là tài liệu Word (.docx) hợp lệ."]
+        return [Msg("Tệp tải lên không phải là tài liệu Word (.docx) hợp lệ.")]
     errors: list[str] = []
     try:
         parts = _template_parts(docx_bytes)
     except Exception:  # noqa: BLE001 - any parse failure means an unusable file
-        return ["Không đọc được tài liệu Word này (tệp hỏng hoặc không đúng định dạng .docx)."]
+        return [Msg("Không đọc được tài liệu Word này (tệp hỏng hoặc không đúng định dạng .docx).")]
     env = _jinja_env()
     allowed = set(spec.placeholders) | set(spec.loop_variables) | {"loop"}
     found_rows: set[str] = set()
@@ -783,39 +794,41 @@ def validate_template(name: str, docx_bytes: bytes) -> list[str]:
                 found_rows.add(var)
                 for field_name in template.fields:
                     if field_name not in spec.row_fields[var]:
-                        errors.append(
-                            f"Trường {{{{ {var}.{field_name} }}}} không có trong mẫu “{spec.label}”."
-                        )
+                        errors.append(Msg("Trường {{ %(field)s }} không có trong mẫu “%(template)s”.",
+                                          field=f"{var}.{field_name}", template=spec.label))
         numbered = re.sub(r"<w:p([ >])", r"\n<w:p\1", xml)
         try:
             ast = env.parse(numbered)
         except TemplateSyntaxError as exc:
             where = _snippet(numbered, exc.lineno)
-            where_text = f" ở đoạn “{where}”" if where else ""
-            errors.append(
-                f"Thẻ mẫu bị lỗi cú pháp trong phần {label}{where_text}: {_jinja_message(exc.message)}."
-            )
+            if where:
+                errors.append(Msg("Thẻ mẫu bị lỗi cú pháp trong phần %(part)s ở đoạn “%(text)s”: %(error)s.",
+                                  part=label, text=where, error=_jinja_message(exc.message)))
+            else:
+                errors.append(Msg("Thẻ mẫu bị lỗi cú pháp trong phần %(part)s: %(error)s.",
+                                  part=label, error=_jinja_message(exc.message)))
             continue
         try:
             undeclared = meta.find_undeclared_variables(ast)
             env.from_string(numbered)
         except JinjaTemplateError as exc:
-            errors.append(f"Thẻ mẫu không hợp lệ trong phần {label}: {_jinja_message(str(exc))}.")
+            errors.append(Msg("Thẻ mẫu không hợp lệ trong phần %(part)s: %(error)s.", part=label,
+                              error=_jinja_message(str(exc))))
             continue
         for unknown in sorted(undeclared - allowed):
             if unknown in spec.row_fields:
-                errors.append(
-                    f"Trường {{{{ {unknown}.… }}}} chỉ dùng được trong dòng mẫu của bảng, "
-                    f"không dùng trong phần {label}."
-                )
+                errors.append(Msg(
+                    "Trường {{ %(var)s.… }} chỉ dùng được trong dòng mẫu của bảng, không dùng trong phần %(part)s.",
+                    var=unknown, part=label,
+                ))
             else:
-                errors.append(f"Trường {{{{ {unknown} }}}} không có trong mẫu “{spec.label}”.")
+                errors.append(Msg("Trường {{ %(field)s }} không có trong mẫu “%(template)s”.",
+                                  field=unknown, template=spec.label))
     for var in spec.required_rows:
         if var not in found_rows:
             example = next(iter(spec.row_fields[var]))
-            errors.append(
-                f"Mẫu thiếu dòng mẫu của bảng (một dòng có các trường như {{{{ {var}.{example} }}}})."
-            )
+            errors.append(Msg("Mẫu thiếu dòng mẫu của bảng (một dòng có các trường như {{ %(field)s }}).",
+                              field=f"{var}.{example}"))
     if errors:
         return errors
     try:
@@ -826,7 +839,7 @@ def validate_template(name: str, docx_bytes: bytes) -> list[str]:
 
         Document(io.BytesIO(output))
     except TemplateError as exc:
-        errors.append(str(exc))
+        errors.append(message_of(exc))
     except Exception as exc:  # noqa: BLE001 - report any failure of the trial render
-        errors.append(f"Không tạo được tài liệu thử từ mẫu: {exc}")
+        errors.append(Msg("Không tạo được tài liệu thử từ mẫu: %(error)s", error=str(exc)))
     return errors

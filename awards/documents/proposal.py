@@ -30,6 +30,8 @@ def proposal_paragraphs(data: ProposalData) -> list[str]:
     achievement = data.achievement.strip().rstrip(".")
     basis = [b for b in data.basis if b and b.strip()]
     out: list[str] = []
+    if data.variant == "upward":
+        return _upward_paragraphs(data, phrase, achievement, basis)
     if data.variant == "unit":
         if basis:
             out += [_ending(b, ";") for b in basis]
@@ -55,6 +57,34 @@ def proposal_paragraphs(data: ProposalData) -> list[str]:
             "trình tự, thủ tục theo quy định."
         )
     out.append(f"{data.proposer} kính trình {data.decider} xem xét, quyết định./.")
+    return out
+
+
+UPWARD_APPRAISAL = (
+    "Danh sách đề nghị khen thưởng đã được Hội đồng Thi đua - Khen thưởng tỉnh xét, thông qua và "
+    "công khai lấy ý kiến theo quy định; các tập thể, cá nhân được đề nghị bảo đảm đúng đối tượng, "
+    "tiêu chuẩn, trình tự, thủ tục."
+)
+UPWARD_ENCLOSURES = (
+    "Hồ sơ kèm theo gồm: biên bản họp xét khen thưởng của Hội đồng Thi đua - Khen thưởng tỉnh; báo cáo "
+    "thành tích của các tập thể, cá nhân được đề nghị khen thưởng có xác nhận của cấp trình khen thưởng."
+)
+
+
+def _upward_paragraphs(data: ProposalData, phrase: str, achievement: str, basis: list[str]) -> list[str]:
+    """The province's proposal to the higher level: căn cứ, the request, the council's
+    consideration and public comment, the enclosures, the closing line."""
+    addressee = data.addressee.strip().rstrip(".")
+    decider = data.decider.strip().rstrip(".")
+    forward = f"trình {decider} " if decider and decider != addressee else ""
+    out = [_ending(b, ";") for b in basis]
+    out.append(
+        f"{data.proposer} kính đề nghị {addressee} xem xét, {forward}tặng {data.award_name} cho {phrase} "
+        f"(có danh sách kèm theo), {achievement}."
+    )
+    out.append(data.appraisal.strip() or UPWARD_APPRAISAL)
+    out.append(UPWARD_ENCLOSURES)
+    out.append(f"{data.proposer} kính trình {addressee} xem xét, {forward}quyết định./.")
     return out
 
 

@@ -190,6 +190,32 @@ def sample_proposal_data(
             archive_line="Lưu: VT, VHXH.",
             signer=Signer.on_behalf("Ủy ban nhân dân", "CHỦ TỊCH", "Đinh Văn Toàn"),
         )
+    if variant == "upward":
+        return ProposalData(
+            recipients=recipients,
+            variant="upward",
+            authority_lines=("ỦY BAN NHÂN DÂN", "TỈNH NINH BÌNH"),
+            authority_parent=(),
+            symbol="TTr-UBND",
+            number=21 if date else None,
+            date=date,
+            year=year,
+            award_name="Bằng khen của Thủ tướng Chính phủ",
+            addressee="Thủ tướng Chính phủ",
+            proposer="Chủ tịch Ủy ban nhân dân tỉnh Ninh Bình",
+            decider="Thủ tướng Chính phủ",
+            basis=[
+                "Căn cứ Luật Thi đua, khen thưởng ngày 15 tháng 6 năm 2022",
+                "Căn cứ Nghị định số 152/2025/NĐ-CP ngày 14 tháng 6 năm 2025 của Chính phủ quy định về "
+                "phân cấp, phân quyền trong lĩnh vực thi đua, khen thưởng; quy định chi tiết và hướng dẫn "
+                "thi hành một số điều của Luật Thi đua, khen thưởng",
+                "Xét đề nghị của Giám đốc Sở Nội vụ",
+            ],
+            achievement=ACHIEVEMENT,
+            copy_to=["Như trên", "Bộ Nội vụ (Ban Thi đua - Khen thưởng Trung ương)", "Sở Nội vụ"],
+            archive_line="Lưu: VT, TĐKT.",
+            signer=Signer.deputy("CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Lê Thị Hồng Vân"),
+        )
     return ProposalData(
         recipients=recipients,
         variant="board",

@@ -3,6 +3,7 @@ kind, citizen ID, birth year, allowed forms...) live in services.dossiers.clean_
 shared with the Excel import, and their messages are put back on these fields."""
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms.fields.choices import SelectChoice
@@ -20,41 +21,41 @@ def choices(pairs) -> list[SelectChoice]:
 class VersionForm(FlaskForm):
     """Every POST on a dossier carries the version it was loaded with (optimistic locking)."""
 
-    version = IntegerField(widget=HiddenField.widget, validators=[InputRequired("Bắt buộc nhập.")])
+    version = IntegerField(widget=HiddenField.widget, validators=[InputRequired(_l("Bắt buộc nhập."))])
 
 
 class DossierCreateForm(FlaskForm):
-    round_id = SelectField("Đợt khen thưởng", coerce=int, validators=[InputRequired("Bắt buộc nhập.")])
-    award_form_id = SelectField("Hình thức khen thưởng của hồ sơ", coerce=int, validators=[InputRequired("Bắt buộc nhập.")])
-    title = StringField("Tên hồ sơ", validators=[DataRequired("Bắt buộc nhập."), Length(max=255, message="Dài quá %(max)d ký tự.")])
-    summary = TextAreaField("Ghi chú", validators=[Optional(), Length(max=8000, message="Dài quá %(max)d ký tự.")])
+    round_id = SelectField(_l("Đợt khen thưởng"), coerce=int, validators=[InputRequired(_l("Bắt buộc nhập."))])
+    award_form_id = SelectField(_l("Hình thức khen thưởng của hồ sơ"), coerce=int, validators=[InputRequired(_l("Bắt buộc nhập."))])
+    title = StringField(_l("Tên hồ sơ"), validators=[DataRequired(_l("Bắt buộc nhập.")), Length(max=255, message=_l("Dài quá %(max)s ký tự."))])
+    summary = TextAreaField(_l("Ghi chú"), validators=[Optional(), Length(max=8000, message=_l("Dài quá %(max)s ký tự."))])
 
 
 class DossierEditForm(VersionForm):
-    title = StringField("Tên hồ sơ", validators=[DataRequired("Bắt buộc nhập."), Length(max=255, message="Dài quá %(max)d ký tự.")])
-    summary = TextAreaField("Ghi chú", validators=[Optional(), Length(max=8000, message="Dài quá %(max)d ký tự.")])
+    title = StringField(_l("Tên hồ sơ"), validators=[DataRequired(_l("Bắt buộc nhập.")), Length(max=255, message=_l("Dài quá %(max)s ký tự."))])
+    summary = TextAreaField(_l("Ghi chú"), validators=[Optional(), Length(max=8000, message=_l("Dài quá %(max)s ký tự."))])
 
 
-GENDER_CHOICES = [("", "— Chọn —")] + [(g.value, label) for g, label in GENDER_LABELS.items()]
+GENDER_CHOICES = [("", _l("— Chọn —"))] + [(g.value, _l(label)) for g, label in GENDER_LABELS.items()]
 
 
 
 class NomineeForm(VersionForm):
-    name = StringField("Tên / họ và tên")
-    gender = SelectField("Giới tính", choices=choices(GENDER_CHOICES), validate_choice=False)
-    birth_year = StringField("Năm sinh")
-    position_title = StringField("Chức vụ")
-    workplace = StringField("Nơi công tác")
-    citizen_id = StringField("Số CCCD (12 chữ số, không bắt buộc)")
-    ethnicity = StringField("Dân tộc")
-    is_leader = BooleanField("Là lãnh đạo, quản lý")
-    posthumous = BooleanField("Truy tặng")
-    address = StringField("Địa chỉ")
-    hamlet = StringField("Thôn, xóm, tổ dân phố")
-    contribution = TextAreaField("Nội dung đóng góp (công sức, đất đai, tài sản...)")
-    contribution_value = StringField("Giá trị đóng góp quy ra tiền (đồng)")
-    award_form_id = SelectField("Hình thức đề nghị", coerce=int, validate_choice=False)
-    achievements = TextAreaField("Tóm tắt thành tích")
+    name = StringField(_l("Tên / họ và tên"))
+    gender = SelectField(_l("Giới tính"), choices=choices(GENDER_CHOICES), validate_choice=False)
+    birth_year = StringField(_l("Năm sinh"))
+    position_title = StringField(_l("Chức vụ"))
+    workplace = StringField(_l("Nơi công tác"))
+    citizen_id = StringField(_l("Số CCCD (12 chữ số, không bắt buộc)"))
+    ethnicity = StringField(_l("Dân tộc"))
+    is_leader = BooleanField(_l("Là lãnh đạo, quản lý"))
+    posthumous = BooleanField(_l("Truy tặng"))
+    address = StringField(_l("Địa chỉ"))
+    hamlet = StringField(_l("Thôn, xóm, tổ dân phố"))
+    contribution = TextAreaField(_l("Nội dung đóng góp (công sức, đất đai, tài sản...)"))
+    contribution_value = StringField(_l("Giá trị đóng góp quy ra tiền (đồng)"))
+    award_form_id = SelectField(_l("Hình thức đề nghị"), coerce=int, validate_choice=False)
+    achievements = TextAreaField(_l("Tóm tắt thành tích"))
     report_background = TextAreaField("")
     report_duties = TextAreaField("")
     report_achievements = TextAreaField("")
@@ -72,21 +73,21 @@ class NomineeForm(VersionForm):
 
 
 LABELS_BY_KIND = {
-    "collective": {"name": "Tên tập thể", "address": "Địa chỉ / đơn vị cấp trên trực tiếp"},
-    "individual": {"name": "Họ và tên"},
-    "household": {"name": "Họ và tên chủ hộ", "address": "Địa chỉ (xã, phường)", "gender": "Giới tính chủ hộ"},
+    "collective": {"name": _l("Tên tập thể"), "address": _l("Địa chỉ / đơn vị cấp trên trực tiếp")},
+    "individual": {"name": _l("Họ và tên")},
+    "household": {"name": _l("Họ và tên chủ hộ"), "address": _l("Địa chỉ (xã, phường)"), "gender": _l("Giới tính chủ hộ")},
 }
 
 
 class AttachmentForm(VersionForm):
-    kind = SelectField("Loại tài liệu", choices=choices((k.value, v) for k, v in ATTACHMENT_KIND_LABELS.items()))
-    nominee_id = SelectField("Báo cáo thành tích của", coerce=int, validate_choice=False, default=0)
-    file = FileField("Tệp (PDF, DOCX, XLSX, JPG, PNG)", validators=[FileRequired("Vui lòng chọn tệp.")])
+    kind = SelectField(_l("Loại tài liệu"), choices=choices((k.value, _l(v)) for k, v in ATTACHMENT_KIND_LABELS.items()))
+    nominee_id = SelectField(_l("Báo cáo thành tích của"), coerce=int, validate_choice=False, default=0)
+    file = FileField(_l("Tệp (PDF, DOCX, XLSX, JPG, PNG)"), validators=[FileRequired(_l("Vui lòng chọn tệp."))])
 
 
 class ImportForm(VersionForm):
-    file = FileField("Tệp Excel (.xlsx) theo mẫu", validators=[FileRequired("Vui lòng chọn tệp.")])
+    file = FileField(_l("Tệp Excel (.xlsx) theo mẫu"), validators=[FileRequired(_l("Vui lòng chọn tệp."))])
 
 
 class TransitionForm(VersionForm):
-    comment = TextAreaField("Ý kiến", validators=[Optional(), Length(max=4000, message="Dài quá %(max)d ký tự.")])
+    comment = TextAreaField(_l("Ý kiến"), validators=[Optional(), Length(max=4000, message=_l("Dài quá %(max)s ký tự."))])

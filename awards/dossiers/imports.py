@@ -17,6 +17,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from workflows.messages import Msg
+
 from ..documents import vietnamese as vn
 from ..models import GENDER_LABELS, RECIPIENT_KIND_LABELS, AwardForm, Dossier, MovementIndicator, Nominee
 from ..services.dossiers import FIELD_LABELS, REQUIRED, clean_nominee_data
@@ -60,9 +62,9 @@ def indicator_header(ind: MovementIndicator) -> str:
 @dataclass(frozen=True)
 class RowError:
     row: int
-    column: str
+    column: str  # the Vietnamese header of the workbook's column, as the unit sees it in Excel
     value: str
-    message: str
+    message: str  # a Msg, translated on the import page (the workbook itself stays Vietnamese)
 
 
 @dataclass
@@ -204,22 +206,22 @@ def parse_workbook(data: bytes, dossier: Dossier) -> ParseResult:
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds of errors for broken files
-        return ParseResult([], [RowError(0, "", "", "Không đọc được tệp Excel; vui lòng dùng mẫu tải về (định dạng .xlsx).")])
+        return ParseResult([], [RowError(0, "", "", Msg("Không đọc được tệp Excel; vui lòng dùng mẫu tải về (định dạng .xlsx)."))])
     try:
         ws = wb[DATA_SHEET] if DATA_SHEET in wb.sheetnames else next(
             (wb[n] for n in wb.sheetnames if n not in (HELP_SHEET, LIST_SHEET)), None)
         if ws is None:
-            return ParseResult([], [RowError(0, "", "", f"Không tìm thấy trang «{DATA_SHEET}» trong tệp.")])
+            return ParseResult([], [RowError(0, "", "", Msg("Không tìm thấy trang «%(sheet)s» trong tệp.", sheet=DATA_SHEET))])
         it = ws.iter_rows(values_only=True)
         header = next(it, None)
         if header is None:
-            return ParseResult([], [RowError(1, "", "", "Tệp không có dòng tiêu đề.")])
+            return ParseResult([], [RowError(1, "", "", Msg("Tệp không có dòng tiêu đề."))])
         by_header = {vn.fold(_cell_text(h)): i for i, h in enumerate(header) if h is not None}
         col_of: dict[str, int] = {}
         for key, head, _ in COLUMNS:
             idx = by_header.get(vn.fold(head))
             if idx is None:
-                errors.append(RowError(1, head, "", "Thiếu cột này trong dòng tiêu đề; vui lòng dùng mẫu tải về."))
+                errors.append(RowError(1, head, "", Msg("Thiếu cột này trong dòng tiêu đề; vui lòng dùng mẫu tải về.")))
             else:
                 col_of[key] = idx
         ind_col = {i.id: by_header[vn.fold(indicator_header(i))] for i in indicators
@@ -233,7 +235,8 @@ def parse_workbook(data: bytes, dossier: Dossier) -> ParseResult:
                 continue
             count += 1
             if count > MAX_ROWS:
-                errors.append(RowError(rownum, "", "", f"Tệp có hơn {MAX_ROWS} dòng; vui lòng chia thành nhiều tệp."))
+                errors.append(RowError(rownum, "", "", Msg("Tệp có hơn %(max)s dòng; vui lòng chia thành nhiều tệp.",
+                                                           max=MAX_ROWS)))
                 break
 
             def get(key: str) -> Any:
@@ -249,7 +252,7 @@ def parse_workbook(data: bytes, dossier: Dossier) -> ParseResult:
             kind_val = get("kind")
             raw["kind"] = KIND_BY_FOLD.get(vn.fold(_cell_text(kind_val)), "")
             if not raw["kind"]:
-                bad("kind", kind_val, "Loại đối tượng phải là Tập thể, Cá nhân hoặc Hộ gia đình.")
+                bad("kind", kind_val, Msg("Loại đối tượng phải là Tập thể, Cá nhân hoặc Hộ gia đình."))
                 errors.extend(row_errors)
                 continue
             for key in ("name", "position_title", "workplace", "ethnicity", "address", "hamlet", "contribution",
@@ -260,7 +263,7 @@ def parse_workbook(data: bytes, dossier: Dossier) -> ParseResult:
             if g not in (None, ""):
                 raw["gender"] = GENDER_BY_FOLD.get(vn.fold(_cell_text(g)))
                 if raw["gender"] is None:
-                    bad("gender", g, "Giới tính phải là Nam hoặc Nữ.")
+                    bad("gender", g, Msg("Giới tính phải là Nam hoặc Nữ."))
                     raw["gender"] = None
             raw["birth_year"] = get("birth_year")
             cid = get("citizen_id")
@@ -273,7 +276,7 @@ def parse_workbook(data: bytes, dossier: Dossier) -> ParseResult:
                 elif v in NO:
                     raw[key] = False
                 else:
-                    bad(key, get(key), "Ghi «Có» hoặc để trống.")
+                    bad(key, get(key), Msg("Ghi «Có» hoặc để trống."))
             fv = get("award_form_id")
             if fv in (None, ""):
                 raw["award_form_id"] = dossier.award_form_id
@@ -286,7 +289,7 @@ def parse_workbook(data: bytes, dossier: Dossier) -> ParseResult:
                     continue
                 value = fv if key == "award_form_id" else get(key) if key in col_of else ""
                 if key == "award_form_id" and raw["award_form_id"] == -1:
-                    message = "Hình thức không có trong danh sách của đợt khen thưởng."
+                    message = Msg("Hình thức không có trong danh sách của đợt khen thưởng.")
                 bad(key, value, message)
             ind_values: dict[int, Decimal] = {}
             for ind in indicators:
@@ -299,13 +302,13 @@ def parse_workbook(data: bytes, dossier: Dossier) -> ParseResult:
                     if not dec.is_finite():
                         raise InvalidOperation
                 except InvalidOperation:
-                    row_errors.append(RowError(rownum, indicator_header(ind), _cell_text(v)[:80], "Phải là số."))
+                    row_errors.append(RowError(rownum, indicator_header(ind), _cell_text(v)[:80], Msg("Phải là số.")))
                     continue
                 if dec < 0:
-                    row_errors.append(RowError(rownum, indicator_header(ind), _cell_text(v)[:80], "Không được âm."))
+                    row_errors.append(RowError(rownum, indicator_header(ind), _cell_text(v)[:80], Msg("Không được âm.")))
                     continue
                 if dec >= Decimal("1e16"):
-                    row_errors.append(RowError(rownum, indicator_header(ind), _cell_text(v)[:80], "Số quá lớn."))
+                    row_errors.append(RowError(rownum, indicator_header(ind), _cell_text(v)[:80], Msg("Số quá lớn.")))
                     continue
                 ind_values[ind.id] = dec.quantize(Decimal("0.01"))
             if row_errors:
@@ -314,7 +317,7 @@ def parse_workbook(data: bytes, dossier: Dossier) -> ParseResult:
             cleaned["indicators"] = ind_values
             rows.append(cleaned)
         if not rows and not errors:
-            errors.append(RowError(0, "", "", "Tệp không có dòng dữ liệu nào."))
+            errors.append(RowError(0, "", "", Msg("Tệp không có dòng dữ liệu nào.")))
     finally:
         wb.close()
     return ParseResult(rows if not errors else [], errors, time.perf_counter() - started)

@@ -11,11 +11,13 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import format_decimal, gettext
 from flask_login import current_user, login_required
 from sqlalchemy.orm import selectinload
 
 from ..access import get_scoped_or_404, unit_in_scope_clause
 from ..db import db
+from ..i18n import label, tr
 from ..pagecache import cached_page
 from ..models import (
     ATTACHMENT_KIND_LABELS, RECIPIENT_KIND_LABELS, Attachment, AwardForm, Dossier, Nominee, RecipientKind,
@@ -67,11 +69,11 @@ def _guarded(dossier: Dossier, fn, *, anchor: str = ""):
         fn()
     except transitions.StaleDossier:
         db.session.rollback()
-        flash(transitions.STALE_MESSAGE, "danger")
+        flash(tr(transitions.STALE_MESSAGE), "danger")
         return _back(dossier)
     except svc.NotEditable as exc:
         db.session.rollback()
-        flash(str(exc), "danger")
+        flash(tr(exc), "danger")
         return _back(dossier)
     return None
 
@@ -125,7 +127,7 @@ def create():
         f = db.session.get(AwardForm, form.award_form_id.data)
         form.title.data = f"Hồ sơ đề nghị {f.name} — {rnd.name}"
     if not rounds:
-        flash("Hiện không có đợt khen thưởng nào đang nhận hồ sơ của đơn vị.", "warning")
+        flash(gettext("Hiện không có đợt khen thưởng nào đang nhận hồ sơ của đơn vị."), "warning")
         return redirect(url_for("dossiers.index"))
     if form.validate_on_submit():
         form_obj = db.session.get(AwardForm, form.award_form_id.data)
@@ -135,10 +137,10 @@ def create():
         except svc.InvalidInput as exc:
             db.session.rollback()
             for key, msg in exc.errors.items():
-                (form[key].errors if key in form else form.title.errors).append(msg)
+                (form[key].errors if key in form else form.title.errors).append(tr(msg))
         else:
             db.session.commit()
-            flash("Đã lập hồ sơ. Hãy thêm đối tượng đề nghị và tài liệu kèm theo.", "success")
+            flash(gettext("Đã lập hồ sơ. Hãy thêm đối tượng đề nghị và tài liệu kèm theo."), "success")
             return redirect(url_for("dossiers.detail", dossier_id=d.id))
     return render_template("dossiers/new.html", form=form)
 
@@ -172,7 +174,7 @@ def detail(dossier_id: int):
     diff = svc.last_submissions_diff(session, d)
     pending = svc.changes_since_last_submission(session, d) if d.state == "returned" else None
     upload_form = AttachmentForm(version=d.version)
-    upload_form.nominee_id.choices = choices([(0, "— Không gắn với đối tượng —")] + [(n.id, n.name) for n in nominees])
+    upload_form.nominee_id.choices = choices([(0, gettext("— Không gắn với đối tượng —"))] + [(n.id, n.name) for n in nominees])
     forms_by_id = {f.id: f for f in d.round.award_forms}
     return render_template(
         "dossiers/detail.html", d=d, nominees=nominees, editable=editable, unit_user=unit_user, options=options,
@@ -196,10 +198,10 @@ def edit(dossier_id: int):
     form = DossierEditForm()
     if not form.validate_on_submit():
         if form.version.errors:
-            flash(transitions.STALE_MESSAGE, "danger")
+            flash(tr(transitions.STALE_MESSAGE), "danger")
         for field, errs in form.errors.items():
             if field != "version":
-                flash(f"{form[field].label.text}: {' '.join(errs)}", "danger")
+                flash(f"{form[field].label.text}: {' '.join(str(e) for e in errs)}", "danger")
         return _back(d)
 
     def run():
@@ -210,12 +212,12 @@ def edit(dossier_id: int):
         resp = _guarded(d, run)
     except svc.InvalidInput as exc:
         db.session.rollback()
-        flash(str(exc), "danger")
+        flash(tr(exc), "danger")
         return _back(d)
     if resp is not None:
         return resp
     db.session.commit()
-    flash("Đã lưu thông tin hồ sơ.", "success")
+    flash(gettext("Đã lưu thông tin hồ sơ."), "success")
     return _back(d)
 
 
@@ -224,8 +226,8 @@ def edit(dossier_id: int):
 
 def _nominee_form(d: Dossier, kind: str, form: NomineeForm) -> NomineeForm:
     form.award_form_id.choices = choices([(f.id, f.name) for f in d.round.award_forms if f.allows(kind)])
-    for name, label in LABELS_BY_KIND[kind].items():
-        form[name].label.text = label
+    for name, text in LABELS_BY_KIND[kind].items():
+        form[name].label.text = text
     return form
 
 
@@ -254,11 +256,11 @@ def _render_nominee(d: Dossier, kind: str, form: NomineeForm, nominee: Nominee |
 def _save_nominee(d: Dossier, kind: str, form: NomineeForm, nominee: Nominee | None):
     if not form.validate_on_submit():
         if form.version.errors:
-            flash(transitions.STALE_MESSAGE, "danger")
+            flash(tr(transitions.STALE_MESSAGE), "danger")
             return _back(d)
         return _render_nominee(d, kind, form, nominee, 422, _indicator_input())
     if _stale(form, d):
-        flash(transitions.STALE_MESSAGE, "danger")
+        flash(tr(transitions.STALE_MESSAGE), "danger")
         return _back(d)
     indicators = _indicator_input()
     data = form.nominee_data()
@@ -281,14 +283,14 @@ def _save_nominee(d: Dossier, kind: str, form: NomineeForm, nominee: Nominee | N
         extra = {}
         for key, msg in exc.errors.items():
             if key in form and key != "version":
-                form[key].errors = list(form[key].errors) + [msg]
+                form[key].errors = list(form[key].errors) + [tr(msg)]
             else:
-                extra[key] = msg
+                extra[key] = tr(msg)
         return _render_nominee(d, kind, form, nominee, 422, indicators, extra)
     if resp is not None:
         return resp
     db.session.commit()
-    flash(f"Đã lưu «{saved[0].name}».", "success")
+    flash(gettext("Đã lưu «%(name)s».", name=saved[0].name), "success")
     return _back(d, "nominees")
 
 
@@ -302,7 +304,7 @@ def nominee_new(dossier_id: int):
     if kind not in svc.REQUIRED:
         abort(404)
     if d.state not in svc.EDITABLE_STATES:
-        flash(str(svc.NotEditable()), "warning")
+        flash(tr(svc.NotEditable()), "warning")
         return _back(d)
     form = _nominee_form(d, kind, NomineeForm())
     if request.method == "GET":
@@ -342,7 +344,7 @@ def nominee_delete(dossier_id: int, nominee_id: int):
     _require_unit_role(d)
     form = VersionForm()
     if not form.validate_on_submit() or _stale(form, d):
-        flash(transitions.STALE_MESSAGE, "danger")
+        flash(tr(transitions.STALE_MESSAGE), "danger")
         return _back(d)
     name = n.name
     resp = _guarded(d, lambda: svc.remove_nominee(db.session, n, actor=current_user,
@@ -350,7 +352,7 @@ def nominee_delete(dossier_id: int, nominee_id: int):
     if resp is not None:
         return resp
     db.session.commit()
-    flash(f"Đã xóa «{name}» khỏi hồ sơ.", "success")
+    flash(gettext("Đã xóa «%(name)s» khỏi hồ sơ.", name=name), "success")
     return _back(d, "nominees")
 
 
@@ -367,13 +369,13 @@ def upload(dossier_id: int):
     form.nominee_id.choices = choices([(0, "")] + [(n.id, n.name) for n in d.nominees])
     if not form.validate_on_submit():
         if form.version.errors:
-            flash(transitions.STALE_MESSAGE, "danger")
+            flash(tr(transitions.STALE_MESSAGE), "danger")
         for field, errs in form.errors.items():
             if field != "version":
-                flash(" ".join(errs), "danger")
+                flash(" ".join(str(e) for e in errs), "danger")
         return _back(d, "files")
     if _stale(form, d):
-        flash(transitions.STALE_MESSAGE, "danger")
+        flash(tr(transitions.STALE_MESSAGE), "danger")
         return _back(d, "files")
     data = form.file.data.read()
     nominee_id = form.nominee_id.data or None
@@ -387,12 +389,12 @@ def upload(dossier_id: int):
         resp = _guarded(d, run)
     except (UploadRejected, svc.InvalidInput) as exc:
         db.session.rollback()
-        flash(str(exc), "danger")
+        flash(tr(exc), "danger")
         return _back(d, "files")
     if resp is not None:
         return resp
     db.session.commit()
-    flash("Đã tải tệp lên.", "success")
+    flash(gettext("Đã tải tệp lên."), "success")
     return _back(d, "files")
 
 
@@ -421,14 +423,14 @@ def attachment_delete(dossier_id: int, attachment_id: int):
     _require_unit_role(d)
     form = VersionForm()
     if not form.validate_on_submit() or _stale(form, d):
-        flash(transitions.STALE_MESSAGE, "danger")
+        flash(tr(transitions.STALE_MESSAGE), "danger")
         return _back(d, "files")
     resp = _guarded(d, lambda: svc.remove_attachment(db.session, a, actor=current_user,
                                                      expected_version=form.version.data))
     if resp is not None:
         return resp
     db.session.commit()
-    flash("Đã xóa tệp.", "success")
+    flash(gettext("Đã xóa tệp."), "success")
     return _back(d, "files")
 
 
@@ -476,7 +478,7 @@ def import_rows(dossier_id: int):
     d = _load(dossier_id)
     _require_unit_role(d)
     if d.state not in svc.EDITABLE_STATES:
-        flash(str(svc.NotEditable()), "warning")
+        flash(tr(svc.NotEditable()), "warning")
         return _back(d)
     form = ImportForm()
     if request.method == "GET":
@@ -484,11 +486,11 @@ def import_rows(dossier_id: int):
         return render_template("dossiers/import.html", d=d, form=form, result=None)
     if not form.validate_on_submit():
         if form.version.errors:
-            flash(transitions.STALE_MESSAGE, "danger")
+            flash(tr(transitions.STALE_MESSAGE), "danger")
             return _back(d)
         return render_template("dossiers/import.html", d=d, form=form, result=None), 422
     if _stale(form, d):
-        flash(transitions.STALE_MESSAGE, "danger")
+        flash(tr(transitions.STALE_MESSAGE), "danger")
         return _back(d)
     started = time.perf_counter()
     data = form.file.data.read()
@@ -496,7 +498,7 @@ def import_rows(dossier_id: int):
         check_upload(data, form.file.data.filename, only=("xlsx",),
                      max_bytes=current_app.config.get("UPLOAD_MAX_BYTES", 20 * 1024 * 1024))
     except UploadRejected as exc:
-        form.file.errors = [str(exc)]
+        form.file.errors = [tr(exc)]
         return render_template("dossiers/import.html", d=d, form=form, result=None), 422
     result = parse_workbook(data, d)
     if not result.ok:
@@ -510,7 +512,8 @@ def import_rows(dossier_id: int):
         return resp
     db.session.commit()
     seconds = time.perf_counter() - started
-    flash(f"Đã nhập {added[0]} đối tượng từ tệp Excel ({seconds:.1f} giây).".replace(".", ",", 1), "success")
+    flash(gettext("Đã nhập %(count)s đối tượng từ tệp Excel (%(seconds)s giây).", count=added[0],
+                  seconds=format_decimal(round(seconds, 1), format="0.0")), "success")
     return _back(d, "nominees")
 
 
@@ -526,23 +529,24 @@ def fire(dossier_id: int, transition: str):
         abort(404)
     form = TransitionForm()
     if not form.validate_on_submit():
-        flash(transitions.STALE_MESSAGE, "danger")
+        flash(tr(transitions.STALE_MESSAGE), "danger")
         return _back(d)
     try:
         transitions.fire(db.session, d, transition, actor=current_user, comment=form.comment.data,
                          expected_version=form.version.data)
     except transitions.StaleDossier:
         db.session.rollback()
-        flash(transitions.STALE_MESSAGE, "danger")
+        flash(tr(transitions.STALE_MESSAGE), "danger")
         return _back(d)
     except transitions.TransitionRejected as exc:
         db.session.rollback()
         for reason in exc.reasons:
-            flash(reason, "danger")
+            flash(tr(reason), "danger")
         return _back(d)
     db.session.commit()
-    label = get_workflow(d.workflow).transition(transition).label
-    flash(f"{label}: thành công. Trạng thái hiện tại: {svc.state_label(d)}.", "success")
+    action = get_workflow(d.workflow).transition(transition).label
+    flash(gettext("%(action)s: thành công. Trạng thái hiện tại: %(state)s.", action=label(action),
+                  state=label(svc.state_label(d))), "success")
     return _back(d)
 
 

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db import Base
-from .common import StrEnum, UTCDateTime, enum_check, utcnow
+from .common import N_, StrEnum, UTCDateTime, enum_check, utcnow
 from .dossiers import Dossier, Nominee
 from .users import User
 
@@ -35,8 +35,8 @@ class SessionKind(StrEnum):
 
 
 SESSION_KIND_LABELS = {
-    SessionKind.council: "Phiên họp Hội đồng Thi đua - Khen thưởng",
-    SessionKind.standing: "Phiên họp Thường trực Hội đồng",
+    SessionKind.council: N_("Phiên họp Hội đồng Thi đua - Khen thưởng"),
+    SessionKind.standing: N_("Phiên họp Thường trực Hội đồng"),
 }
 
 SESSION_KIND_WORKFLOW = {
@@ -168,8 +168,8 @@ class VoteChoice(StrEnum):
     abstain = "abstain"
 
 
-VOTE_CHOICE_LABELS = {VoteChoice.yes: "Tán thành", VoteChoice.no: "Không tán thành",
-                      VoteChoice.abstain: "Không biểu quyết"}
+VOTE_CHOICE_LABELS = {VoteChoice.yes: N_("Tán thành"), VoteChoice.no: N_("Không tán thành"),
+                      VoteChoice.abstain: N_("Không biểu quyết")}
 
 
 class Vote(Base):

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from ..db import Base
 from .authorities import Authority, Signer
-from .common import RECIPIENT_KIND_LABELS, RecipientKind, StrEnum, UTCDateTime, enum_check, utcnow
+from .common import N_, RECIPIENT_KIND_LABELS, RecipientKind, StrEnum, UTCDateTime, enum_check, utcnow
 from .forms import AwardForm
 from .movements import Round
 from .rules import RuleSet
@@ -25,11 +25,11 @@ class DecisionState(StrEnum):
 
 
 DECISION_STATE_LABELS = {
-    DecisionState.draft: "Dự thảo",
-    DecisionState.submitted: "Đã trình, chờ phê duyệt",
-    DecisionState.approved: "Đã phê duyệt, chờ cấp số",
-    DecisionState.issued: "Đã ban hành",
-    DecisionState.revoked: "Đã hủy",
+    DecisionState.draft: N_("Dự thảo"),
+    DecisionState.submitted: N_("Đã trình, chờ phê duyệt"),
+    DecisionState.approved: N_("Đã phê duyệt, chờ cấp số"),
+    DecisionState.issued: N_("Đã ban hành"),
+    DecisionState.revoked: N_("Đã hủy"),
 }
 
 
@@ -111,9 +111,9 @@ class AwardStatus(StrEnum):
 
 
 AWARD_STATUS_LABELS = {
-    AwardStatus.proposed: "Đề nghị",
-    AwardStatus.active: "Có hiệu lực",
-    AwardStatus.revoked: "Đã thu hồi",
+    AwardStatus.proposed: N_("Đề nghị"),
+    AwardStatus.active: N_("Có hiệu lực"),
+    AwardStatus.revoked: N_("Đã thu hồi"),
 }
 
 

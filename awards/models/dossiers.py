@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from ..db import Base
-from .common import RECIPIENT_KIND_LABELS, RecipientKind, StrEnum, UTCDateTime, enum_check, utcnow
+from .common import N_, RECIPIENT_KIND_LABELS, RecipientKind, StrEnum, UTCDateTime, enum_check, utcnow
 from .forms import AwardForm
 from .movements import MovementIndicator, Round
 from .units import Unit
@@ -65,7 +65,7 @@ class Gender(StrEnum):
     female = "female"
 
 
-GENDER_LABELS = {Gender.male: "Nam", Gender.female: "Nữ"}
+GENDER_LABELS = {Gender.male: N_("Nam"), Gender.female: N_("Nữ")}
 
 
 class NomineeOutcome(StrEnum):
@@ -76,10 +76,10 @@ class NomineeOutcome(StrEnum):
 
 
 OUTCOME_LABELS = {
-    NomineeOutcome.pending: "Chưa thẩm định",
-    NomineeOutcome.eligible: "Đủ điều kiện",
-    NomineeOutcome.ineligible: "Không đủ điều kiện",
-    NomineeOutcome.other_form: "Đề nghị hình thức khác",
+    NomineeOutcome.pending: N_("Chưa thẩm định"),
+    NomineeOutcome.eligible: N_("Đủ điều kiện"),
+    NomineeOutcome.ineligible: N_("Không đủ điều kiện"),
+    NomineeOutcome.other_form: N_("Đề nghị hình thức khác"),
 }
 
 
@@ -183,10 +183,10 @@ class AttachmentKind(StrEnum):
 
 
 ATTACHMENT_KIND_LABELS = {
-    AttachmentKind.proposal: "Tờ trình",
-    AttachmentKind.minutes: "Biên bản họp Hội đồng TĐKT đơn vị",
-    AttachmentKind.report: "Báo cáo thành tích",
-    AttachmentKind.other: "Tài liệu khác",
+    AttachmentKind.proposal: N_("Tờ trình"),
+    AttachmentKind.minutes: N_("Biên bản họp Hội đồng TĐKT đơn vị"),
+    AttachmentKind.report: N_("Báo cáo thành tích"),
+    AttachmentKind.other: N_("Tài liệu khác"),
 }
 
 

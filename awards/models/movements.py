@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db import Base
 from .authorities import Authority
-from .common import StrEnum, UTCDateTime, enum_check
+from .common import N_, StrEnum, UTCDateTime, enum_check
 from .forms import AwardForm
 from .units import Unit
 
@@ -66,10 +66,10 @@ class RoundKind(StrEnum):
 
 
 ROUND_KIND_LABELS = {
-    RoundKind.interim: "Sơ kết",
-    RoundKind.final: "Tổng kết",
-    RoundKind.annual: "Hằng năm",
-    RoundKind.special: "Chuyên đề / đột xuất",
+    RoundKind.interim: N_("Sơ kết"),
+    RoundKind.final: N_("Tổng kết"),
+    RoundKind.annual: N_("Hằng năm"),
+    RoundKind.special: N_("Chuyên đề / đột xuất"),
 }
 
 
@@ -80,9 +80,9 @@ class RoundStatus(StrEnum):
 
 
 ROUND_STATUS_LABELS = {
-    RoundStatus.planned: "Chưa mở",
-    RoundStatus.open: "Đang nhận hồ sơ",
-    RoundStatus.closed: "Đã đóng",
+    RoundStatus.planned: N_("Chưa mở"),
+    RoundStatus.open: N_("Đang nhận hồ sơ"),
+    RoundStatus.closed: N_("Đã đóng"),
 }
 
 

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db import Base
-from .common import StrEnum, UTCDateTime, enum_check, utcnow
+from .common import N_, StrEnum, UTCDateTime, enum_check, utcnow
 from .users import User
 
 
@@ -56,10 +56,10 @@ class OutboxStatus(StrEnum):
 
 
 OUTBOX_STATUS_LABELS = {
-    OutboxStatus.queued: "Chờ gửi",
-    OutboxStatus.sending: "Đang gửi",
-    OutboxStatus.sent: "Đã gửi",
-    OutboxStatus.failed: "Gửi không thành công",
+    OutboxStatus.queued: N_("Chờ gửi"),
+    OutboxStatus.sending: N_("Đang gửi"),
+    OutboxStatus.sent: N_("Đã gửi"),
+    OutboxStatus.failed: N_("Gửi không thành công"),
 }
 
 

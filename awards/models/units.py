@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db import Base
-from .common import StrEnum, enum_check
+from .common import N_, StrEnum, enum_check
 
 
 class UnitKind(StrEnum):
@@ -24,15 +24,15 @@ class UnitKind(StrEnum):
 
 
 UNIT_KIND_LABELS = {
-    UnitKind.province: "Tỉnh / UBND tỉnh",
-    UnitKind.department: "Sở, ban, ngành",
-    UnitKind.office: "Phòng, đơn vị trực thuộc",
-    UnitKind.commune: "Xã",
-    UnitKind.ward: "Phường",
-    UnitKind.special_zone: "Đặc khu",
-    UnitKind.enterprise: "Doanh nghiệp",
-    UnitKind.association: "Hội, đoàn thể",
-    UnitKind.other: "Khác",
+    UnitKind.province: N_("Tỉnh / UBND tỉnh"),
+    UnitKind.department: N_("Sở, ban, ngành"),
+    UnitKind.office: N_("Phòng, đơn vị trực thuộc"),
+    UnitKind.commune: N_("Xã"),
+    UnitKind.ward: N_("Phường"),
+    UnitKind.special_zone: N_("Đặc khu"),
+    UnitKind.enterprise: N_("Doanh nghiệp"),
+    UnitKind.association: N_("Hội, đoàn thể"),
+    UnitKind.other: N_("Khác"),
 }
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
 from flask_login import current_user, login_required
 
 from ..authz import role_required
@@ -84,7 +85,8 @@ def read_all():
     """Đánh dấu tất cả là đã đọc."""
     count = svc.mark_all_read(db.session, current_user)
     db.session.commit()
-    flash(f"Đã đánh dấu {count} thông báo là đã đọc." if count else "Không có thông báo chưa đọc.", "success")
+    flash(gettext("Đã đánh dấu %(count)s thông báo là đã đọc.", count=count) if count
+          else gettext("Không có thông báo chưa đọc."), "success")
     return redirect(url_for("notifications.index"))
 
 
@@ -115,5 +117,6 @@ def requeue_failed():
     """Đưa các thư gửi không thành công trở lại hàng đợi."""
     count = svc.requeue_failed(db.session, actor=current_user)
     db.session.commit()
-    flash(f"Đã đưa {count} thư trở lại hàng đợi." if count else "Không có thư nào gửi không thành công.", "success")
+    flash(gettext("Đã đưa %(count)s thư trở lại hàng đợi.", count=count) if count
+          else gettext("Không có thư nào gửi không thành công."), "success")
     return redirect(url_for("notifications.jobs"))

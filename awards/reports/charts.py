@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Callable, Sequence
 
+from flask_babel import gettext
 from markupsafe import Markup, escape
 
 PALETTE = ("#adb5bd", "#a4161a", "#e85d04", "#1d3557")
@@ -38,7 +39,8 @@ def bar_chart(title: str, rows: Sequence[tuple[str, Sequence[float]]], series: S
         f'<text x="0" y="16" font-size="14" font-weight="bold" fill="#212529">{escape(title)}</text>',
     ]
     if not rows:
-        out.append(f'<text x="0" y="{top + 14}" font-size="12" fill="#6c757d">Chưa có số liệu</text>')
+        empty = escape(gettext("Chưa có số liệu"))
+        out.append(f'<text x="0" y="{top + 14}" font-size="12" fill="#6c757d">{empty}</text>')
     for i, (label, values) in enumerate(rows):
         y0 = top + i * group_h
         out.append(

@@ -5,11 +5,13 @@ import io
 from zoneinfo import ZoneInfo
 
 from flask import abort, current_app, render_template, request, send_file
+from flask_babel import gettext
 from flask_login import current_user
 
 from ..authz import role_required
 from ..db import db
 from ..documents import report as report_doc
+from ..i18n import label, tr
 from ..models import Movement, Role, Round, Unit, utcnow
 from ..services import reports
 from . import bp
@@ -50,17 +52,18 @@ def _query_args(movement: Movement, round_: Round | None) -> dict:
 
 
 def _charts(rep: reports.RoundReport) -> list:
-    outcome_rows = [(o.label, [o.nominees]) for o in rep.outcomes if o.code != "proposed"]
+    outcome_rows = [(tr(o.label), [o.nominees]) for o in rep.outcomes if o.code != "proposed"]
+    both = [gettext("Đề nghị"), gettext("Được khen thưởng")]
     return [
-        bar_chart("Đề nghị và được khen thưởng theo đơn vị",
-                  [(r.label, [r.proposed, r.awarded]) for r in rep.by_unit], ["Đề nghị", "Được khen thưởng"]),
-        bar_chart("Theo hình thức khen thưởng", [(r.label, [r.proposed, r.awarded]) for r in rep.by_form],
-                  ["Đề nghị", "Được khen thưởng"]),
-        bar_chart("Theo đối tượng", [(r.label, [r.proposed, r.awarded]) for r in rep.by_kind],
-                  ["Đề nghị", "Được khen thưởng"]),
-        bar_chart("Kết quả xét (số trường hợp)", outcome_rows, ["Số trường hợp"]),
-        bar_chart("Tiền thưởng theo đơn vị (đồng)", [(r.label, [r.amount]) for r in rep.by_unit if r.amount],
-                  ["Tiền thưởng"]),
+        bar_chart(gettext("Đề nghị và được khen thưởng theo đơn vị"),
+                  [(r.label, [r.proposed, r.awarded]) for r in rep.by_unit], both),
+        bar_chart(gettext("Theo hình thức khen thưởng"), [(r.label, [r.proposed, r.awarded]) for r in rep.by_form],
+                  both),
+        bar_chart(gettext("Theo đối tượng"), [(label(r.label), [r.proposed, r.awarded]) for r in rep.by_kind],
+                  both),
+        bar_chart(gettext("Kết quả xét (số trường hợp)"), outcome_rows, [gettext("Số trường hợp")]),
+        bar_chart(gettext("Tiền thưởng theo đơn vị (đồng)"), [(r.label, [r.amount]) for r in rep.by_unit if r.amount],
+                  [gettext("Tiền thưởng")]),
     ]
 
 

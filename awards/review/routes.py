@@ -6,11 +6,13 @@ from urllib.parse import quote
 
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext, lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from ..access import get_scoped_or_404, unit_in_scope_clause
 from ..authz import role_required
 from ..db import db
+from ..i18n import label, tr
 from ..pagecache import cached_page
 from ..models import (
     OUTCOME_LABELS, RECIPIENT_KIND_LABELS, Appraisal, Attachment, AwardForm, Dossier, Nominee, NomineeOutcome,
@@ -28,7 +30,7 @@ BOARD_ROLES = (Role.board_specialist, Role.board_lead, Role.council_secretary, R
 # Transitions fired from other pages: the council session, the decision.
 ELSEWHERE = {"council_vote", "standing_agree", "standing_disagree", "submit_to_chairman", "approve",
              "chairman_return", "issue", "submit", "resubmit", "withdraw"}
-BULK_TRANSITIONS = {"receive": "Tiếp nhận hồ sơ"}
+BULK_TRANSITIONS = {"receive": _l("Tiếp nhận hồ sơ")}
 PER_PAGE = (20, 50, 100)
 
 
@@ -49,8 +51,9 @@ def _filters() -> svc.QueueFilters:
 
 
 def _state_label(workflow: str, state: str) -> str:
+    """The state's label in the reader's language (the state's name for an unknown state)."""
     try:
-        return get_workflow(workflow).state(state).label
+        return label(get_workflow(workflow).state(state).label)
     except KeyError:
         return state
 
@@ -69,7 +72,7 @@ def queue():
     state_names: dict[str, str] = {}
     for pairs in svc.waiting_pairs(current_user).values():
         for w, s in pairs:
-            state_names.setdefault(s, get_workflows()[w].state(s).label)
+            state_names.setdefault(s, label(get_workflows()[w].state(s).label))
     args = {k: v for k, v in request.args.items() if k != "page"}
 
     def page_url(n: int) -> str:
@@ -98,11 +101,11 @@ def bulk():
     """Thao tác hàng loạt: hiện số lượng và tên hồ sơ đã chọn, hỏi xác nhận rồi mới thực hiện."""
     form = BulkForm()
     if not form.validate_on_submit() or form.transition.data not in BULK_TRANSITIONS:
-        flash("Thao tác không hợp lệ.", "danger")
+        flash(gettext("Thao tác không hợp lệ."), "danger")
         return redirect(url_for("review.queue"))
     items = _selected()
     if not items:
-        flash("Vui lòng chọn ít nhất một hồ sơ.", "warning")
+        flash(gettext("Vui lòng chọn ít nhất một hồ sơ."), "warning")
         return redirect(url_for("review.queue"))
     if form.confirm.data != "yes":
         return render_template("review/bulk_confirm.html", form=form, items=items,
@@ -111,14 +114,15 @@ def bulk():
         result = svc.bulk_fire(db.session, items, form.transition.data, actor=current_user, comment=form.comment.data)
     except StaleDossier:
         db.session.rollback()
-        flash(STALE_MESSAGE, "warning")
+        flash(tr(STALE_MESSAGE), "warning")
         return redirect(url_for("review.queue"))
     except TransitionRejected as exc:
         db.session.rollback()
-        flash("Không thực hiện được, chưa hồ sơ nào thay đổi: " + " ".join(exc.reasons), "danger")
+        flash(gettext("Không thực hiện được, chưa hồ sơ nào thay đổi: %(reasons)s", reasons=tr(exc)), "danger")
         return redirect(url_for("review.queue"))
     db.session.commit()
-    flash(f"Đã {BULK_TRANSITIONS[form.transition.data].lower()} {len(result.done)} hồ sơ.", "success")
+    flash(gettext("Đã %(action)s %(count)s hồ sơ.", action=BULK_TRANSITIONS[form.transition.data].lower(),
+                  count=len(result.done)), "success")
     return redirect(url_for("review.queue"))
 
 
@@ -189,13 +193,13 @@ def outcome(dossier_id: int, nominee_id: int):
                         other_form=other, return_reason=form.return_reason.data, expected_version=form.version.data)
     except StaleDossier:
         db.session.rollback()
-        flash(STALE_MESSAGE, "warning")
+        flash(tr(STALE_MESSAGE), "warning")
     except svc.AppraisalError as exc:
         db.session.rollback()
-        flash(str(exc), "danger")
+        flash(tr(exc), "danger")
     else:
         db.session.commit()
-        flash(f"Đã ghi kết quả thẩm định của «{nominee.name}».", "success")
+        flash(gettext("Đã ghi kết quả thẩm định của «%(name)s».", name=nominee.name), "success")
     return redirect(url_for("review.detail", dossier_id=dossier.id) + f"#n{nominee.id}")
 
 
@@ -206,20 +210,20 @@ def opinion(dossier_id: int):
     dossier = get_scoped_or_404(Dossier, dossier_id)
     form = OpinionForm()
     if not form.validate_on_submit():
-        flash("Vui lòng nhập ý kiến thẩm định.", "danger")
+        flash(gettext("Vui lòng nhập ý kiến thẩm định."), "danger")
         return redirect(url_for("review.detail", dossier_id=dossier.id))
     try:
         svc.save_opinion(db.session, dossier, actor=current_user, opinion=form.opinion.data,
                          expected_version=form.version.data)
     except StaleDossier:
         db.session.rollback()
-        flash(STALE_MESSAGE, "warning")
+        flash(tr(STALE_MESSAGE), "warning")
     except svc.AppraisalError as exc:
         db.session.rollback()
-        flash(str(exc), "danger")
+        flash(tr(exc), "danger")
     else:
         db.session.commit()
-        flash("Đã lưu ý kiến thẩm định.", "success")
+        flash(gettext("Đã lưu ý kiến thẩm định."), "success")
     return redirect(url_for("review.detail", dossier_id=dossier.id))
 
 
@@ -230,7 +234,7 @@ def fire_transition(dossier_id: int):
     dossier = get_scoped_or_404(Dossier, dossier_id)
     form = FireForm()
     if not form.validate_on_submit() or form.transition.data in ELSEWHERE:
-        flash("Thao tác không hợp lệ.", "danger")
+        flash(gettext("Thao tác không hợp lệ."), "danger")
         return redirect(url_for("review.detail", dossier_id=dossier.id))
     extra = {}
     if form.central_result.data:
@@ -240,17 +244,18 @@ def fire_transition(dossier_id: int):
                       expected_version=form.version.data, extra=extra)
     except StaleDossier:
         db.session.rollback()
-        flash(STALE_MESSAGE, "warning")
+        flash(tr(STALE_MESSAGE), "warning")
         return redirect(url_for("review.detail", dossier_id=dossier.id))
     except TransitionRejected as exc:
         db.session.rollback()
         for reason in exc.reasons:
-            flash(reason, "danger")
+            flash(tr(reason), "danger")
         return redirect(url_for("review.detail", dossier_id=dossier.id))
     except KeyError:
         abort(400)
     db.session.commit()
-    flash(f"Hồ sơ chuyển sang bước «{_state_label(dossier.workflow, result.to_state)}».", "success")
+    flash(gettext("Hồ sơ chuyển sang bước «%(state)s».", state=_state_label(dossier.workflow, result.to_state)),
+          "success")
     if result.to_state in ("returned", "rejected", "withdrawn"):
         return redirect(url_for("review.queue"))
     return redirect(url_for("review.detail", dossier_id=dossier.id))

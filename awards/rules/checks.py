@@ -1,7 +1,8 @@
 """Checks shared by the submission checklist (shown beside the button) and the workflow guards
 (enforced on the server): completeness, the submission window, quotas, eligibility, duplicates.
 
-Every ``*_problems`` function returns Vietnamese sentences saying what to fix (empty = passes).
+Every ``*_problems`` function returns Vietnamese sentences saying what to fix (empty = passes), as
+workflows.messages.Msg so the page translates them (awards.i18n.tr).
 The guards in rules/guards.py call the same functions, so what the checklist shows is exactly
 what the server enforces when the unit head fires "submit" or "resubmit"."""
 from __future__ import annotations
@@ -12,6 +13,8 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
+
+from workflows.messages import Msg
 
 from ..models import (
     ATTACHMENT_KIND_LABELS,
@@ -105,19 +108,20 @@ def nominees_without_report(dossier: Dossier) -> list[Nominee]:
 def completeness_problems(dossier: Dossier, rules: dict[int, FormRule] | None = None) -> list[str]:
     problems = []
     if not dossier.nominees:
-        problems.append("Hồ sơ chưa có đối tượng đề nghị khen thưởng nào.")
+        problems.append(Msg("Hồ sơ chưa có đối tượng đề nghị khen thưởng nào."))
     present = {a.kind for a in dossier.attachments}
     for kind in REQUIRED_ATTACHMENTS:
         if kind.value not in present:
-            problems.append(f"Hồ sơ còn thiếu {ATTACHMENT_KIND_LABELS[kind].lower()}.")
+            problems.append(Msg("Hồ sơ còn thiếu %(document)s.", document=Msg(ATTACHMENT_KIND_LABELS[kind]).lower()))
     missing = [n.name for n in dossier.nominees if not (n.achievements or "").strip()]
     if missing:
-        problems.append("Chưa có tóm tắt thành tích của: " + _names(missing))
+        problems.append(Msg("Chưa có tóm tắt thành tích của: %(names)s", names=_names(missing)))
     if rules:
         no_report = [n.name for n in nominees_without_report(dossier)
                      if rules.get(n.award_form_id, FormRule()).require_report]
         if no_report:
-            problems.append("Chưa có báo cáo thành tích (nhập trực tiếp hoặc tải tệp lên) của: " + _names(no_report))
+            problems.append(Msg("Chưa có báo cáo thành tích (nhập trực tiếp hoặc tải tệp lên) của: %(names)s",
+                                names=_names(no_report)))
     return problems
 
 
@@ -138,13 +142,14 @@ def window_problems(session: Session, dossier: Dossier, now: datetime) -> list[s
     rnd: Round = dossier.round
     deadline = unit_deadline(session, dossier)
     if now < rnd.opens_dt or rnd.status == RoundStatus.planned.value:
-        return [f"Đợt «{rnd.name}» chưa mở nhận hồ sơ."]
+        return [Msg("Đợt «%(round)s» chưa mở nhận hồ sơ.", round=rnd.name)]
     if now >= deadline:
-        local = deadline.astimezone(LOCAL_TZ).strftime("%H:%M ngày %d/%m/%Y")
-        return [
-            f"Đã hết hạn nộp hồ sơ của đợt «{rnd.name}» (hạn của đơn vị: {local}). "
-            "Vui lòng liên hệ Phòng Thi đua - Khen thưởng để được gia hạn."
-        ]
+        local = deadline.astimezone(LOCAL_TZ)
+        return [Msg(
+            "Đã hết hạn nộp hồ sơ của đợt «%(round)s» (hạn của đơn vị: %(time)s ngày %(date)s). "
+            "Vui lòng liên hệ Phòng Thi đua - Khen thưởng để được gia hạn.",
+            round=rnd.name, time=local.strftime("%H:%M"), date=local.strftime("%d/%m/%Y"),
+        )]
     return []
 
 
@@ -194,10 +199,11 @@ def quota_problems(session: Session, dossier: Dossier) -> list[str]:
     problems = []
     for q, n in rows:
         if n > q.max_count:
-            problems.append(
-                f"Vượt chỉ tiêu «{q.award_form.name}»: đơn vị được đề nghị tối đa {q.max_count}, "
-                f"hiện có {n} trong đợt này (tính cả các hồ sơ khác của đơn vị)."
-            )
+            problems.append(Msg(
+                "Vượt chỉ tiêu «%(form)s»: đơn vị được đề nghị tối đa %(max)s, "
+                "hiện có %(count)s trong đợt này (tính cả các hồ sơ khác của đơn vị).",
+                form=q.award_form.name, max=q.max_count, count=n,
+            ))
     return problems
 
 
@@ -217,19 +223,21 @@ def eligibility_problems(session: Session, dossier: Dossier, day: date,
         form = forms.setdefault(n.award_form_id, n.award_form)
         rule = rules.get(n.award_form_id, FormRule())
         if n.award_form_id not in allowed_forms:
-            problems.append(f"«{n.name}»: hình thức «{form.name}» không thuộc đợt khen thưởng này.")
+            problems.append(Msg("«%(name)s»: hình thức «%(form)s» không thuộc đợt khen thưởng này.",
+                                name=n.name, form=form.name))
         elif not form.allows(n.kind):
-            problems.append(f"«{n.name}»: hình thức «{form.name}» không áp dụng cho {n.kind_label.lower()}.")
+            problems.append(Msg("«%(name)s»: hình thức «%(form)s» không áp dụng cho %(kind)s.",
+                                name=n.name, form=form.name, kind=Msg(n.kind_label).lower()))
         if n.posthumous and not rule.allow_posthumous:
-            problems.append(f"«{n.name}»: hình thức «{form.name}» không xét truy tặng.")
+            problems.append(Msg("«%(name)s»: hình thức «%(form)s» không xét truy tặng.", name=n.name, form=form.name))
         if (
             rule.min_household_contribution and n.kind == RecipientKind.household.value
             and (n.contribution_value or 0) < rule.min_household_contribution
         ):
-            problems.append(
-                f"«{n.name}»: giá trị đóng góp {_fmt(n.contribution_value or 0)} đồng chưa đạt mức tối thiểu "
-                f"{_fmt(rule.min_household_contribution)} đồng."
-            )
+            problems.append(Msg(
+                "«%(name)s»: giá trị đóng góp %(amount)s đồng chưa đạt mức tối thiểu %(minimum)s đồng.",
+                name=n.name, amount=_fmt(n.contribution_value or 0), minimum=_fmt(rule.min_household_contribution),
+            ))
     # One achievement, one award: the same person twice for the same form in this round, within
     # the unit's own active dossiers, blocks. Matches in other units are warnings (duplicates).
     if any(r.no_repeat_in_round for r in rules.values()):
@@ -243,11 +251,13 @@ def eligibility_problems(session: Session, dossier: Dossier, day: date,
                 if (f.exact and f.same_unit and f.other_award_form_id == n.award_form_id
                         and f.other_state not in INACTIVE_STATES and pair not in reported):
                     reported.add(pair)
-                    problems.append(
-                        f"«{n.name}» được đề nghị hai lần cùng hình thức «{n.award_form.name}» trong đợt này "
-                        f"({f.reason_label.lower()} với «{f.other_name}» "
-                        f"{'trong cùng hồ sơ' if f.same_dossier else 'ở hồ sơ khác của đơn vị'})."
-                    )
+                    where = Msg("trong cùng hồ sơ") if f.same_dossier else Msg("ở hồ sơ khác của đơn vị")
+                    problems.append(Msg(
+                        "«%(name)s» được đề nghị hai lần cùng hình thức «%(form)s» trong đợt này "
+                        "(%(reason)s với «%(other)s» %(where)s).",
+                        name=n.name, form=n.award_form.name, reason=f.reason_label.lower(), other=f.other_name,
+                        where=where,
+                    ))
     return problems
 
 
@@ -257,7 +267,7 @@ def eligibility_problems(session: Session, dossier: Dossier, day: date,
 @dataclass
 class CheckItem:
     key: str
-    label: str
+    label: str  # a Msg, like the problems and warnings
     problems: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     # Enforced by the workflow guard of the unit's next transition (else informative only).
@@ -269,10 +279,10 @@ class CheckItem:
 
 
 GUARD_CHECKS = {
-    "dossier_complete": ("completeness", "Hồ sơ đầy đủ"),
-    "window_open": ("window", "Còn trong thời hạn nộp"),
-    "quota_respected": ("quota", "Trong chỉ tiêu của đơn vị"),
-    "eligibility_ok": ("eligibility", "Đúng đối tượng, hình thức và điều kiện"),
+    "dossier_complete": ("completeness", Msg("Hồ sơ đầy đủ")),
+    "window_open": ("window", Msg("Còn trong thời hạn nộp")),
+    "quota_respected": ("quota", Msg("Trong chỉ tiêu của đơn vị")),
+    "eligibility_ok": ("eligibility", Msg("Đúng đối tượng, hình thức và điều kiện")),
 }
 
 
@@ -297,20 +307,20 @@ def submission_checklist(session: Session, dossier: Dossier, now: datetime,
             problems = eligibility_problems(session, dossier, day, rules)
         item = CheckItem(key=key, label=label, problems=problems, enforced=guard in guards)
         if not item.enforced and key == "window":
-            item.label = "Thời hạn nộp (không áp dụng khi trình lại hồ sơ bị trả)"
+            item.label = Msg("Thời hạn nộp (không áp dụng khi trình lại hồ sơ bị trả)")
             item.warnings, item.problems = item.problems, []
         items.append(item)
     completeness = items[0]
     no_report = [n.name for n in nominees_without_report(dossier)
                  if not rules.get(n.award_form_id, FormRule()).require_report]
     if no_report:
-        completeness.warnings.append("Chưa có báo cáo thành tích của: " + _names(no_report))
-    dup = CheckItem(key="duplicates", label="Trùng lặp trong đợt (chỉ cảnh báo)", enforced=False)
+        completeness.warnings.append(Msg("Chưa có báo cáo thành tích của: %(names)s", names=_names(no_report)))
+    dup = CheckItem(key="duplicates", label=Msg("Trùng lặp trong đợt (chỉ cảnh báo)"), enforced=False)
     by_id = {n.id: n for n in dossier.nominees}
     for nid, flags in dossier_flags(session, dossier).items():
         for f in flags:
             if f.same_dossier and f.other_nominee_id < nid:
                 continue  # the pair is already listed from the other side
-            dup.warnings.append(f"«{by_id[nid].name}»: {f.message}")
+            dup.warnings.append(Msg("«%(name)s»: %(message)s", name=by_id[nid].name, message=f.message))
     items.append(dup)
     return items

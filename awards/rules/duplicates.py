@@ -21,6 +21,8 @@ import sqlalchemy as sa
 from rapidfuzz import fuzz, process
 from sqlalchemy.orm import Session
 
+from workflows.messages import Msg
+
 from ..models import Dossier, Nominee, RecipientKind, Unit
 
 FUZZY_CUTOFF = 90
@@ -34,13 +36,14 @@ SAME_NAME = "same_name"
 FOLDED_NAME = "folded_name"
 FUZZY_NAME = "fuzzy_name"
 
+# Msg: translated where shown (see workflows/messages.py).
 REASON_LABELS = {
-    CITIZEN_ID: "Trùng số CCCD",
-    NAME_BIRTH_YEAR: "Trùng họ tên và năm sinh",
-    SAME_NAME_UNIT: "Trùng tên trong cùng đơn vị",
-    SAME_NAME: "Trùng tên",
-    FOLDED_NAME: "Tên giống nhau khi bỏ dấu",
-    FUZZY_NAME: "Tên gần giống",
+    CITIZEN_ID: Msg("Trùng số CCCD"),
+    NAME_BIRTH_YEAR: Msg("Trùng họ tên và năm sinh"),
+    SAME_NAME_UNIT: Msg("Trùng tên trong cùng đơn vị"),
+    SAME_NAME: Msg("Trùng tên"),
+    FOLDED_NAME: Msg("Tên giống nhau khi bỏ dấu"),
+    FUZZY_NAME: Msg("Tên gần giống"),
 }
 
 
@@ -69,12 +72,15 @@ class DuplicateFlag:
 
     @property
     def message(self) -> str:
-        where = "trong cùng hồ sơ" if self.same_dossier else (
-            "trong hồ sơ khác của đơn vị" if self.same_unit else f"trong hồ sơ của {self.other_unit_name}"
+        where = Msg("trong cùng hồ sơ") if self.same_dossier else (
+            Msg("trong hồ sơ khác của đơn vị") if self.same_unit
+            else Msg("trong hồ sơ của %(unit)s", unit=self.other_unit_name)
         )
-        year = f" (sinh năm {self.other_birth_year})" if self.other_birth_year else ""
-        kind = "" if self.exact else " — cần kiểm tra"
-        return f"{self.reason_label}{kind}: «{self.other_name}»{year} {where}."
+        reason = self.reason_label if self.exact else Msg("%(reason)s — cần kiểm tra", reason=self.reason_label)
+        if self.other_birth_year:
+            return Msg("%(reason)s: «%(name)s» (sinh năm %(year)s) %(where)s.", reason=reason,
+                       name=self.other_name, year=self.other_birth_year, where=where)
+        return Msg("%(reason)s: «%(name)s» %(where)s.", reason=reason, name=self.other_name, where=where)
 
 
 @dataclass(frozen=True)

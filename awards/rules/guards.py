@@ -1,8 +1,11 @@
 """The guards the workflow definitions name. Each takes a DossierContext and returns None when
-satisfied or a Vietnamese sentence saying what to fix."""
+satisfied or a Vietnamese sentence saying what to fix (a Msg, translated where it is shown; see
+workflows/messages.py)."""
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Callable
+
+from workflows.messages import Msg
 
 from ..models import NomineeOutcome
 
@@ -19,7 +22,7 @@ def dossier_complete(ctx: "DossierContext") -> str | None:
     d = ctx.dossier
     rules = form_rules(ctx.session, d.round_id, {n.award_form_id for n in d.nominees}, ctx.now.date())
     problems = completeness_problems(d, rules)
-    return " ".join(problems) if problems else None
+    return Msg.joined(problems) if problems else None
 
 
 def unit_deadline(ctx: "DossierContext"):
@@ -32,50 +35,49 @@ def window_open(ctx: "DossierContext") -> str | None:
     from .checks import window_problems
 
     problems = window_problems(ctx.session, ctx.dossier, ctx.now)
-    return " ".join(problems) if problems else None
+    return Msg.joined(problems) if problems else None
 
 
 def quota_respected(ctx: "DossierContext") -> str | None:
     from .checks import quota_problems
 
     problems = quota_problems(ctx.session, ctx.dossier)
-    return " ".join(problems) if problems else None
+    return Msg.joined(problems) if problems else None
 
 
 def eligibility_ok(ctx: "DossierContext") -> str | None:
     from .checks import eligibility_problems
 
     problems = eligibility_problems(ctx.session, ctx.dossier, ctx.now.date())
-    return " ".join(problems) if problems else None
+    return Msg.joined(problems) if problems else None
 
 
 def all_nominees_appraised(ctx: "DossierContext") -> str | None:
     pending = [n.name for n in ctx.dossier.nominees if n.outcome == NomineeOutcome.pending.value]
     if pending:
-        return f"Còn {len(pending)} đối tượng chưa có kết quả thẩm định: {', '.join(pending[:5])}" + (
-            "…" if len(pending) > 5 else "."
-        )
+        return Msg("Còn %(count)s đối tượng chưa có kết quả thẩm định: %(names)s", count=len(pending),
+                   names=", ".join(pending[:5]) + ("…" if len(pending) > 5 else "."))
     return None
 
 
 def decision_numbered(ctx: "DossierContext") -> str | None:
     if not ctx.extra.get("decision_numbered"):
-        return "Quyết định khen thưởng chưa được cấp số."
+        return Msg("Quyết định khen thưởng chưa được cấp số.")
     return None
 
 
 def posting_closed(ctx: "DossierContext") -> str | None:
     closes = ctx.dossier.posting_closes_dt
     if closes is None:
-        return "Chưa mở thời gian lấy ý kiến công khai."
+        return Msg("Chưa mở thời gian lấy ý kiến công khai.")
     if ctx.now < closes:
-        return f"Thời gian lấy ý kiến công khai chưa kết thúc (đến {closes:%d/%m/%Y})."
+        return Msg("Thời gian lấy ý kiến công khai chưa kết thúc (đến %(date)s).", date=f"{closes:%d/%m/%Y}")
     return None
 
 
 def central_result_recorded(ctx: "DossierContext") -> str | None:
     if not ctx.extra.get("central_result"):
-        return "Vui lòng nhập số, ngày văn bản kết quả của cấp trên."
+        return Msg("Vui lòng nhập số, ngày văn bản kết quả của cấp trên.")
     return None
 
 

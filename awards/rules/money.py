@@ -9,6 +9,8 @@ from decimal import ROUND_CEILING, Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from workflows.messages import Msg
+
 from ..models import AwardForm, RecipientKind, RuleSet
 
 
@@ -25,7 +27,7 @@ def rule_set_on(session: Session, day: date) -> RuleSet:
         .limit(1)
     )
     if rs is None:
-        raise NoRuleSet(f"Chưa có bộ quy định nào áp dụng cho ngày {day:%d/%m/%Y}.")
+        raise NoRuleSet(Msg("Chưa có bộ quy định nào áp dụng cho ngày %(date)s.", date=f"{day:%d/%m/%Y}"))
     return rs
 
 
@@ -60,7 +62,8 @@ def amount_for(rule_set: RuleSet, form: AwardForm, kind: str) -> Amount:
     if kind == RecipientKind.household.value:
         c = rule_set.coefficient_for(form.id, RecipientKind.individual.value)
         if c is None:
-            raise LookupError(f"Bộ quy định «{rule_set.name}» chưa có hệ số cá nhân cho «{form.name}».")
+            raise LookupError(Msg("Bộ quy định «%(rule_set)s» chưa có hệ số cá nhân cho «%(form)s».",
+                                  rule_set=rule_set.name, form=form.name))
         coefficient = Decimal(c.coefficient) * Decimal(rule_set.household_multiplier)
         explanation = (
             f"{rule_set.household_multiplier} × {c.coefficient} × {base:,} đ ({rule_set.household_source}; {c.source})"
@@ -68,7 +71,8 @@ def amount_for(rule_set: RuleSet, form: AwardForm, kind: str) -> Amount:
     else:
         c = rule_set.coefficient_for(form.id, kind)
         if c is None:
-            raise LookupError(f"Bộ quy định «{rule_set.name}» chưa có hệ số cho «{form.name}» ({kind}).")
+            raise LookupError(Msg("Bộ quy định «%(rule_set)s» chưa có hệ số cho «%(form)s» (%(kind)s).",
+                                  rule_set=rule_set.name, form=form.name, kind=kind))
         coefficient = Decimal(c.coefficient)
         explanation = f"{c.coefficient} × {base:,} đ ({c.source})"
     value = round_up(coefficient * base, rule_set.rounding_unit)

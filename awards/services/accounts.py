@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 import sqlalchemy as sa
 
+from workflows.messages import Msg
+
 from ..models import User, utcnow
 from . import audit
 from .passwords import hash_password, needs_rehash, password_problems, verify_password
@@ -28,13 +30,13 @@ def authenticate(session: Session, username: str, password: str) -> LoginResult:
             _DUMMY_HASH = hash_password("dummy password for timing")
         verify_password(_DUMMY_HASH, password)
         audit.record(session, "login_failed", details={"username": username[:64], "reason": "unknown_user"})
-        return LoginResult(None, "Tên đăng nhập hoặc mật khẩu không đúng.")
+        return LoginResult(None, Msg("Tên đăng nhập hoặc mật khẩu không đúng."))
     if not verify_password(user.password_hash, password):
         audit.record(session, "login_failed", obj=user, details={"username": user.username, "reason": "password"})
-        return LoginResult(None, "Tên đăng nhập hoặc mật khẩu không đúng.")
+        return LoginResult(None, Msg("Tên đăng nhập hoặc mật khẩu không đúng."))
     if not user.active:
         audit.record(session, "login_failed", obj=user, details={"username": user.username, "reason": "inactive"})
-        return LoginResult(None, "Tài khoản đã bị khóa. Vui lòng liên hệ quản trị hệ thống.")
+        return LoginResult(None, Msg("Tài khoản đã bị khóa. Vui lòng liên hệ quản trị hệ thống."))
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
         audit.record(session, "password_rehashed", actor=user, obj=user)
@@ -45,12 +47,12 @@ def authenticate(session: Session, username: str, password: str) -> LoginResult:
 
 
 def change_password(session: Session, user: User, current: str, new: str, *, min_length: int) -> list[str]:
-    """Returns Vietnamese problems; on success the session version is bumped (other sessions end)."""
+    """Returns Vietnamese problems (Msg); on success the session version is bumped (other sessions end)."""
     if not verify_password(user.password_hash, current):
-        return ["Mật khẩu hiện tại không đúng."]
+        return [Msg("Mật khẩu hiện tại không đúng.")]
     problems = password_problems(new, min_length=min_length, username=user.username)
     if current == new:
-        problems.append("Mật khẩu mới phải khác mật khẩu hiện tại.")
+        problems.append(Msg("Mật khẩu mới phải khác mật khẩu hiện tại."))
     if problems:
         return problems
     user.password_hash = hash_password(new)

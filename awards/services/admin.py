@@ -2,7 +2,8 @@
 rounds, quotas, deadline extensions and calendar days.
 
 Each function validates, mutates, writes its audit row and flushes; the caller commits. A refused
-change raises ``AdminError`` with a Vietnamese message before anything is changed."""
+change raises ``AdminError`` with a Vietnamese message (a workflows.messages.Msg, translated where
+it is shown) before anything is changed."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
@@ -12,6 +13,8 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
+
+from workflows.messages import Msg
 
 from ..models import (
     EligibilityRule,
@@ -66,12 +69,13 @@ def _check_authority(session: Session, values: Mapping[str, Any], authority_id: 
     taken = session.scalar(sa.select(Authority.id).where(Authority.code == values["code"],
                                                          Authority.id != (authority_id or 0)))
     if taken is not None:
-        raise AdminError(f"Mã «{values['code']}» đã được dùng cho một cơ quan khác; vui lòng chọn mã khác.")
+        raise AdminError(Msg("Mã «%(code)s» đã được dùng cho một cơ quan khác; vui lòng chọn mã khác.",
+                             code=values["code"]))
     unit = session.get(Unit, values["unit_id"])
     if unit is None:
-        raise AdminError("Đơn vị đã chọn không tồn tại.")
+        raise AdminError(Msg("Đơn vị đã chọn không tồn tại."))
     if not (values.get("header_name") or "").strip():
-        raise AdminError("Vui lòng nhập tên cơ quan ban hành.")
+        raise AdminError(Msg("Vui lòng nhập tên cơ quan ban hành."))
 
 
 def create_authority(session: Session, *, actor: User | None, **values: Any) -> Authority:
@@ -99,14 +103,14 @@ SIGNER_FIELDS = ("full_name", "position_title", "is_head", "position_order", "us
 
 def _check_signer(session: Session, authority: Authority, values: Mapping[str, Any], signer_id: int | None) -> None:
     if values.get("user_id") is not None and session.get(User, values["user_id"]) is None:
-        raise AdminError("Tài khoản người dùng đã chọn không tồn tại.")
+        raise AdminError(Msg("Tài khoản người dùng đã chọn không tồn tại."))
     if values.get("is_head") and values.get("active", True):
         other = session.scalar(sa.select(Signer).where(
             Signer.authority_id == authority.id, Signer.is_head.is_(True), Signer.active.is_(True),
             Signer.id != (signer_id or 0)))
         if other is not None:
-            raise AdminError(f"«{authority.name}» đã có người đứng đầu đang hoạt động ({other.full_name}); "
-                             "hãy bỏ đánh dấu người đó trước.")
+            raise AdminError(Msg("«%(authority)s» đã có người đứng đầu đang hoạt động (%(name)s); "
+                                 "hãy bỏ đánh dấu người đó trước.", authority=authority.name, name=other.full_name))
 
 
 def create_signer(session: Session, authority: Authority, *, actor: User | None, **values: Any) -> Signer:
@@ -152,17 +156,18 @@ def _check_award_form(session: Session, values: Mapping[str, Any], workflows: It
                       form_id: int | None) -> None:
     if session.scalar(sa.select(AwardForm.id).where(AwardForm.code == values["code"],
                                                     AwardForm.id != (form_id or 0))) is not None:
-        raise AdminError(f"Mã hình thức «{values['code']}» đã được dùng; vui lòng chọn mã khác.")
+        raise AdminError(Msg("Mã hình thức «%(code)s» đã được dùng; vui lòng chọn mã khác.", code=values["code"]))
     if not (values["allow_collective"] or values["allow_individual"] or values["allow_household"]):
-        raise AdminError("Chọn ít nhất một đối tượng (tập thể, cá nhân hoặc hộ gia đình).")
+        raise AdminError(Msg("Chọn ít nhất một đối tượng (tập thể, cá nhân hoặc hộ gia đình)."))
     if values["workflow"] not in set(workflows):
-        raise AdminError(f"Quy trình «{values['workflow']}» không có trong các quy trình đã nạp.")
+        raise AdminError(Msg("Quy trình «%(workflow)s» không có trong các quy trình đã nạp.",
+                             workflow=values["workflow"]))
     if values.get("authority_id") is not None and session.get(Authority, values["authority_id"]) is None:
-        raise AdminError("Cơ quan quyết định đã chọn không tồn tại.")
+        raise AdminError(Msg("Cơ quan quyết định đã chọn không tồn tại."))
     if not values["proposed_upward"] and values.get("authority_id") is None:
-        raise AdminError("Chọn cơ quan quyết định, hoặc đánh dấu «Đề nghị cấp trên quyết định».")
+        raise AdminError(Msg("Chọn cơ quan quyết định, hoặc đánh dấu «Đề nghị cấp trên quyết định»."))
     if values["proposed_upward"] and not values.get("upward_authority_name"):
-        raise AdminError("Nhập tên cấp trên quyết định (ví dụ Thủ tướng Chính phủ).")
+        raise AdminError(Msg("Nhập tên cấp trên quyết định (ví dụ Thủ tướng Chính phủ)."))
 
 
 def create_award_form(session: Session, *, actor: User | None, workflows: Iterable[str], **values: Any) -> AwardForm:
@@ -212,35 +217,35 @@ def rule_set_decision_count(session: Session, rule_set: RuleSet) -> int:
 def rule_set_edit_refusal(session: Session, rule_set: RuleSet) -> str | None:
     """Why the values of ``rule_set`` may not be edited, or None."""
     if rule_set.locked:
-        return ("Giai đoạn này đã khóa: giá trị đã dùng cho các quyết định đã ban hành không bao giờ thay đổi. "
-                "Nếu quy định thay đổi, hãy thêm một giai đoạn mới.")
+        return Msg("Giai đoạn này đã khóa: giá trị đã dùng cho các quyết định đã ban hành không bao giờ thay đổi. "
+                   "Nếu quy định thay đổi, hãy thêm một giai đoạn mới.")
     used = rule_set_decision_count(session, rule_set)
     if used:
-        return (f"Giai đoạn này đã được {used} quyết định sử dụng: giá trị đã dùng cho các quyết định không bao "
-                "giờ thay đổi. Nếu quy định thay đổi, hãy thêm một giai đoạn mới.")
+        return Msg("Giai đoạn này đã được %(count)s quyết định sử dụng: giá trị đã dùng cho các quyết định "
+                   "không bao giờ thay đổi. Nếu quy định thay đổi, hãy thêm một giai đoạn mới.", count=used)
     return None
 
 
 def _check_rule_values(values: Mapping[str, Any], coefficients: Coefficients) -> None:
     if not values.get("name"):
-        raise AdminError("Vui lòng đặt tên giai đoạn.")
+        raise AdminError(Msg("Vui lòng đặt tên giai đoạn."))
     if not values.get("base_salary") or values["base_salary"] <= 0:
-        raise AdminError("Mức lương cơ sở phải là số dương.")
+        raise AdminError(Msg("Mức lương cơ sở phải là số dương."))
     if not values.get("household_multiplier") or Decimal(values["household_multiplier"]) <= 0:
-        raise AdminError("Hệ số hộ gia đình phải lớn hơn 0.")
+        raise AdminError(Msg("Hệ số hộ gia đình phải lớn hơn 0."))
     if not values.get("rounding_unit") or values["rounding_unit"] <= 0:
-        raise AdminError("Đơn vị làm tròn phải là số dương.")
+        raise AdminError(Msg("Đơn vị làm tròn phải là số dương."))
     if not (values.get("legal_basis") or "").strip():
-        raise AdminError("Vui lòng nhập ít nhất một dòng căn cứ.")
+        raise AdminError(Msg("Vui lòng nhập ít nhất một dòng căn cứ."))
     for (_form_id, kind), cell in coefficients.items():
         if kind not in (RecipientKind.individual.value, RecipientKind.collective.value):
-            raise AdminError("Hệ số chỉ nhập cho cá nhân và tập thể; hộ gia đình tính theo hệ số hộ gia đình.")
+            raise AdminError(Msg("Hệ số chỉ nhập cho cá nhân và tập thể; hộ gia đình tính theo hệ số hộ gia đình."))
         if cell is not None:
             coef, source = cell
             if coef < 0:
-                raise AdminError("Hệ số không được âm.")
+                raise AdminError(Msg("Hệ số không được âm."))
             if not source:
-                raise AdminError("Mỗi hệ số cần ghi nguồn (văn bản, điều khoản).")
+                raise AdminError(Msg("Mỗi hệ số cần ghi nguồn (văn bản, điều khoản)."))
 
 
 def _set_coefficients(session: Session, rule_set: RuleSet, coefficients: Coefficients) -> dict[str, Any]:
@@ -250,7 +255,7 @@ def _set_coefficients(session: Session, rule_set: RuleSet, coefficients: Coeffic
     changes: dict[str, Any] = {}
     for key, cell in coefficients.items():
         if key[0] not in forms:
-            raise AdminError("Hình thức khen thưởng của một hệ số không tồn tại.")
+            raise AdminError(Msg("Hình thức khen thưởng của một hệ số không tồn tại."))
         row = existing.get(key)
         label = f"{key[0]}/{key[1]}"
         if cell is None:
@@ -273,21 +278,24 @@ def add_rule_set(session: Session, *, actor: User | None, valid_from: date, valu
                  coefficients: Coefficients) -> RuleSet:
     """Add a dated period after the last one; the previous period ends the day before."""
     if valid_from is None:
-        raise AdminError("Vui lòng nhập ngày bắt đầu áp dụng.")
+        raise AdminError(Msg("Vui lòng nhập ngày bắt đầu áp dụng."))
     _check_rule_values(values, coefficients)
     last = session.scalar(sa.select(RuleSet).order_by(RuleSet.valid_from.desc()).limit(1))
     if last is not None:
         if valid_from <= last.valid_from:
-            raise AdminError(f"Giai đoạn mới phải bắt đầu sau ngày {_d(last.valid_from)} "
-                             f"(ngày bắt đầu của giai đoạn gần nhất «{last.name}»).")
+            raise AdminError(Msg("Giai đoạn mới phải bắt đầu sau ngày %(date)s "
+                                 "(ngày bắt đầu của giai đoạn gần nhất «%(name)s»).",
+                                 date=_d(last.valid_from), name=last.name))
         if last.valid_to is not None and valid_from > last.valid_to + timedelta(days=1):
-            raise AdminError(f"Giai đoạn gần nhất kết thúc ngày {_d(last.valid_to)}: giai đoạn mới phải bắt đầu "
-                             f"chậm nhất ngày {_d(last.valid_to + timedelta(days=1))} để không có khoảng trống.")
+            raise AdminError(Msg("Giai đoạn gần nhất kết thúc ngày %(end)s: giai đoạn mới phải bắt đầu "
+                                 "chậm nhất ngày %(latest)s để không có khoảng trống.",
+                                 end=_d(last.valid_to), latest=_d(last.valid_to + timedelta(days=1))))
         later = session.scalar(sa.select(sa.func.count(Decision.id)).where(
             Decision.rule_set_id == last.id, Decision.decision_date >= valid_from))
         if later:
-            raise AdminError(f"Đã có {later} quyết định từ ngày {_d(valid_from)} trở đi dùng giai đoạn «{last.name}»; "
-                             "giai đoạn mới phải bắt đầu sau các quyết định đó.")
+            raise AdminError(Msg("Đã có %(count)s quyết định từ ngày %(date)s trở đi dùng giai đoạn «%(name)s»; "
+                                 "giai đoạn mới phải bắt đầu sau các quyết định đó.",
+                                 count=later, date=_d(valid_from), name=last.name))
     rule_set = RuleSet(valid_from=valid_from, valid_to=None,
                        **{k: values.get(k) for k in RULE_SET_VALUE_FIELDS})
     session.add(rule_set)
@@ -324,7 +332,7 @@ def update_rule_set(session: Session, rule_set: RuleSet, *, actor: User | None, 
 
 def lock_rule_set(session: Session, rule_set: RuleSet, *, actor: User | None) -> None:
     if rule_set.locked:
-        raise AdminError("Giai đoạn này đã khóa.")
+        raise AdminError(Msg("Giai đoạn này đã khóa."))
     rule_set.locked = True
     audit.record(session, "rule_set.lock", actor=actor, obj=rule_set)
     session.flush()
@@ -338,9 +346,9 @@ MOVEMENT_FIELDS = ("name", "period_label", "start_year", "end_year", "plan_numbe
 
 def _check_movement(session: Session, values: Mapping[str, Any]) -> None:
     if values["end_year"] < values["start_year"]:
-        raise AdminError("Năm kết thúc không được trước năm bắt đầu.")
+        raise AdminError(Msg("Năm kết thúc không được trước năm bắt đầu."))
     if session.get(Authority, values["authority_id"]) is None:
-        raise AdminError("Cơ quan phát động đã chọn không tồn tại.")
+        raise AdminError(Msg("Cơ quan phát động đã chọn không tồn tại."))
 
 
 def _set_indicators(session: Session, movement: Movement, rows: list[Mapping[str, Any]]) -> dict[str, Any]:
@@ -353,15 +361,15 @@ def _set_indicators(session: Session, movement: Movement, rows: list[Mapping[str
     for row in rows:
         rid = int(row["id"]) if row.get("id") else None
         if rid is not None and rid not in by_id:
-            raise AdminError("Một chỉ tiêu không thuộc phong trào này; vui lòng tải lại trang.")
+            raise AdminError(Msg("Một chỉ tiêu không thuộc phong trào này; vui lòng tải lại trang."))
         if row.get("remove") or not (row.get("code") or row.get("label") or row.get("unit_label")):
             if rid is not None:
                 removed.append(by_id[rid])
             continue
         if not (row.get("code") and row.get("label") and row.get("unit_label")):
-            raise AdminError("Mỗi chỉ tiêu cần đủ mã, tên và đơn vị tính.")
+            raise AdminError(Msg("Mỗi chỉ tiêu cần đủ mã, tên và đơn vị tính."))
         if row["code"] in seen_codes:
-            raise AdminError(f"Mã chỉ tiêu «{row['code']}» bị trùng; mỗi chỉ tiêu một mã.")
+            raise AdminError(Msg("Mã chỉ tiêu «%(code)s» bị trùng; mỗi chỉ tiêu một mã.", code=row["code"]))
         seen_codes.add(row["code"])
         if rid is None:
             ind = MovementIndicator(code=row["code"], label=row["label"], unit_label=row["unit_label"])
@@ -381,7 +389,8 @@ def _set_indicators(session: Session, movement: Movement, rows: list[Mapping[str
             NomineeIndicatorValue.indicator_id.in_([i.id for i in removed])))
         if used:
             names = ", ".join(i.label for i in removed)
-            raise AdminError(f"Không thể xóa chỉ tiêu ({names}): đã có hồ sơ khai báo số liệu cho chỉ tiêu này.")
+            raise AdminError(Msg("Không thể xóa chỉ tiêu (%(names)s): đã có hồ sơ khai báo số liệu cho chỉ tiêu này.",
+                                 names=names))
     for pos, ind in enumerate(keep):
         ind.position = pos
     movement.indicators = keep
@@ -425,17 +434,17 @@ ROUND_FIELDS = ("name", "kind", "opens_dt", "closes_dt", "status", "reminder_day
 
 def _check_round(session: Session, values: Mapping[str, Any], form_ids: Iterable[int]) -> list[AwardForm]:
     if values["closes_dt"] <= values["opens_dt"]:
-        raise AdminError("Hạn nộp phải sau thời điểm mở nhận hồ sơ.")
+        raise AdminError(Msg("Hạn nộp phải sau thời điểm mở nhận hồ sơ."))
     if values["kind"] not in RoundKind.values():
-        raise AdminError("Loại đợt không hợp lệ.")
+        raise AdminError(Msg("Loại đợt không hợp lệ."))
     if values["status"] not in RoundStatus.values():
-        raise AdminError("Trạng thái đợt không hợp lệ.")
+        raise AdminError(Msg("Trạng thái đợt không hợp lệ."))
     ids = list(dict.fromkeys(form_ids))
     if not ids:
-        raise AdminError("Chọn ít nhất một hình thức khen thưởng cho đợt.")
+        raise AdminError(Msg("Chọn ít nhất một hình thức khen thưởng cho đợt."))
     forms = session.scalars(sa.select(AwardForm).where(AwardForm.id.in_(ids))).all()
     if len(forms) != len(ids):
-        raise AdminError("Một hình thức khen thưởng đã chọn không tồn tại.")
+        raise AdminError(Msg("Một hình thức khen thưởng đã chọn không tồn tại."))
     return list(forms)
 
 
@@ -464,7 +473,8 @@ def update_round(session: Session, rnd: Round, *, actor: User | None, form_ids: 
         in_use = session.scalar(sa.select(sa.func.count(Dossier.id)).where(
             Dossier.round_id == rnd.id, Dossier.award_form_id.in_(dropped)))
         if in_use:
-            raise AdminError(f"Không thể bỏ hình thức khỏi đợt: đã có {in_use} hồ sơ đề nghị hình thức đó.")
+            raise AdminError(Msg("Không thể bỏ hình thức khỏi đợt: đã có %(count)s hồ sơ đề nghị hình thức đó.",
+                                 count=in_use))
     changes = _apply(rnd, {k: values[k] for k in ROUND_FIELDS if k in values})
     for rf in [rf for rf in rnd.forms if rf.award_form_id in dropped]:
         rnd.forms.remove(rf)
@@ -487,11 +497,11 @@ def set_quotas(session: Session, rnd: Round, cells: Mapping[tuple[int, int], int
     known_units = set(session.scalars(sa.select(Unit.id).where(Unit.id.in_(unit_ids))).all()) if unit_ids else set()
     for (unit_id, form_id), n in cells.items():
         if unit_id not in known_units:
-            raise AdminError("Một đơn vị trong bảng chỉ tiêu không tồn tại; vui lòng tải lại trang.")
+            raise AdminError(Msg("Một đơn vị trong bảng chỉ tiêu không tồn tại; vui lòng tải lại trang."))
         if form_id not in eligible:
-            raise AdminError("Chỉ tiêu chỉ đặt cho các hình thức được đề nghị trong đợt.")
+            raise AdminError(Msg("Chỉ tiêu chỉ đặt cho các hình thức được đề nghị trong đợt."))
         if n is not None and not 0 <= n <= 100_000:
-            raise AdminError("Số lượng tối đa phải là số nguyên từ 0 đến 100000.")
+            raise AdminError(Msg("Số lượng tối đa phải là số nguyên từ 0 đến 100000."))
     existing = {(q.unit_id, q.award_form_id): q for q in rnd.quotas}
     changes: dict[str, Any] = {}
     for key, n in cells.items():
@@ -517,9 +527,9 @@ def set_extension(session: Session, rnd: Round, unit: Unit, *, actor: User | Non
                   reason: str) -> RoundExtension:
     """Give one unit a later deadline in the round (one extension per unit; a second one replaces it)."""
     if closes_dt <= rnd.closes_dt:
-        raise AdminError("Hạn gia hạn phải sau hạn nộp chung của đợt.")
+        raise AdminError(Msg("Hạn gia hạn phải sau hạn nộp chung của đợt."))
     if not reason:
-        raise AdminError("Vui lòng ghi lý do gia hạn.")
+        raise AdminError(Msg("Vui lòng ghi lý do gia hạn."))
     ext = session.scalar(sa.select(RoundExtension).where(RoundExtension.round_id == rnd.id,
                                                          RoundExtension.unit_id == unit.id))
     old = ext.closes_dt.isoformat() if ext else None
@@ -546,13 +556,14 @@ def remove_extension(session: Session, ext: RoundExtension, *, actor: User | Non
 
 def add_calendar_day(session: Session, *, actor: User | None, day: date, kind: str, note: str) -> CalendarDay:
     if kind not in CalendarDayKind.values():
-        raise AdminError("Loại ngày không hợp lệ.")
+        raise AdminError(Msg("Loại ngày không hợp lệ."))
     if not note:
-        raise AdminError("Vui lòng ghi chú lý do.")
+        raise AdminError(Msg("Vui lòng ghi chú lý do."))
     if session.scalar(sa.select(CalendarDay.id).where(CalendarDay.day == day)) is not None:
-        raise AdminError(f"Ngày {_d(day)} đã có trong lịch; hãy xóa dòng cũ trước nếu muốn đổi.")
+        raise AdminError(Msg("Ngày %(date)s đã có trong lịch; hãy xóa dòng cũ trước nếu muốn đổi.", date=_d(day)))
     if kind == CalendarDayKind.working_day.value and day.weekday() < 5:
-        raise AdminError(f"Ngày {_d(day)} vốn là ngày làm việc; ngày làm việc bù phải là thứ Bảy hoặc Chủ nhật.")
+        raise AdminError(Msg("Ngày %(date)s vốn là ngày làm việc; ngày làm việc bù phải là thứ Bảy hoặc Chủ nhật.",
+                             date=_d(day)))
     cd = CalendarDay(day=day, kind=kind, note=note)
     session.add(cd)
     session.flush()
@@ -580,30 +591,34 @@ def _plain(v: Any) -> Any:
 
 
 def _period(valid_from: date, valid_to: date | None) -> str:
-    return f"{_d(valid_from)} – {_d(valid_to) if valid_to else 'nay'}"
+    if valid_to is None:
+        return Msg("%(start)s – nay", start=_d(valid_from))
+    return f"{_d(valid_from)} – {_d(valid_to)}"
 
 
 def _check_eligibility_rule(session: Session, values: Mapping[str, Any], rule_id: int | None) -> None:
     af = session.get(AwardForm, values["award_form_id"]) if values.get("award_form_id") is not None else None
     if af is None:
-        raise AdminError("Hình thức khen thưởng đã chọn không tồn tại.")
+        raise AdminError(Msg("Hình thức khen thưởng đã chọn không tồn tại."))
     valid_from, valid_to = values.get("valid_from"), values.get("valid_to")
     if valid_from is None:
-        raise AdminError("Vui lòng nhập ngày bắt đầu áp dụng.")
+        raise AdminError(Msg("Vui lòng nhập ngày bắt đầu áp dụng."))
     if valid_to is not None and valid_to < valid_from:
-        raise AdminError(f"Ngày kết thúc ({_d(valid_to)}) không được trước ngày bắt đầu áp dụng ({_d(valid_from)}).")
+        raise AdminError(Msg("Ngày kết thúc (%(end)s) không được trước ngày bắt đầu áp dụng (%(start)s).",
+                             end=_d(valid_to), start=_d(valid_from)))
     minimum = values.get("min_household_contribution")
     if minimum is not None and (isinstance(minimum, bool) or not isinstance(minimum, int) or minimum < 0):
-        raise AdminError("Mức đóng góp tối thiểu là số nguyên không âm, tính bằng đồng (ví dụ 20000000).")
+        raise AdminError(Msg("Mức đóng góp tối thiểu là số nguyên không âm, tính bằng đồng (ví dụ 20000000)."))
     round_id = values.get("round_id")
-    scope = "mọi đợt"
+    scope = Msg("mọi đợt")
     if round_id is not None:
         rnd = session.get(Round, round_id)
         if rnd is None:
-            raise AdminError("Đợt khen thưởng đã chọn không tồn tại.")
+            raise AdminError(Msg("Đợt khen thưởng đã chọn không tồn tại."))
         if af.id not in {rf.award_form_id for rf in rnd.forms}:
-            raise AdminError(f"Đợt «{rnd.name}» không có hình thức «{af.name}»; hãy chọn đợt khác hoặc «mọi đợt».")
-        scope = f"đợt «{rnd.name}»"
+            raise AdminError(Msg("Đợt «%(round)s» không có hình thức «%(form)s»; hãy chọn đợt khác hoặc «mọi đợt».",
+                                 round=rnd.name, form=af.name))
+        scope = Msg("đợt «%(round)s»", round=rnd.name)
     clash = session.scalar(
         sa.select(EligibilityRule).where(
             EligibilityRule.award_form_id == af.id,
@@ -614,11 +629,12 @@ def _check_eligibility_rule(session: Session, values: Mapping[str, Any], rule_id
         ).order_by(EligibilityRule.valid_from).limit(1)
     )
     if clash is not None:
-        raise AdminError(
-            f"Thời gian áp dụng trùng với quy định đã có của «{af.name}» cho {scope} "
-            f"({_period(clash.valid_from, clash.valid_to)}). Hãy kết thúc quy định đó trước, "
-            "hoặc chọn khoảng thời gian không trùng."
-        )
+        raise AdminError(Msg(
+            "Thời gian áp dụng trùng với quy định đã có của «%(form)s» cho %(scope)s "
+            "(%(period)s). Hãy kết thúc quy định đó trước, "
+            "hoặc chọn khoảng thời gian không trùng.",
+            form=af.name, scope=scope, period=_period(clash.valid_from, clash.valid_to),
+        ))
 
 
 def create_eligibility_rule(session: Session, *, actor: User | None, **values: Any) -> EligibilityRule:
@@ -648,8 +664,8 @@ def end_eligibility_rule(session: Session, rule: EligibilityRule, *, actor: User
                          valid_to: date) -> EligibilityRule:
     """Stop a rule after ``valid_to`` (the last day it applies)."""
     if valid_to < rule.valid_from:
-        raise AdminError(f"Ngày kết thúc ({_d(valid_to)}) không được trước ngày bắt đầu áp dụng "
-                         f"({_d(rule.valid_from)}).")
+        raise AdminError(Msg("Ngày kết thúc (%(end)s) không được trước ngày bắt đầu áp dụng (%(start)s).",
+                             end=_d(valid_to), start=_d(rule.valid_from)))
     values = {k: getattr(rule, k) for k in ELIGIBILITY_RULE_FIELDS}
     values["valid_to"] = valid_to
     _check_eligibility_rule(session, values, rule.id)

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
 from workflows.engine import VoteResult, VoteRule, VoteTally, tally
+from workflows.messages import Msg, message_of
 
 from ..access import unit_in_scope_clause
 from ..models import (
@@ -22,11 +23,11 @@ from ..workflow import get_workflow
 from . import audit
 from .transitions import TransitionRejected, fire
 
-STALE_SESSION = "Đã có người khác cập nhật phiên họp này, vui lòng tải lại."
+STALE_SESSION = Msg("Đã có người khác cập nhật phiên họp này, vui lòng tải lại.")
 
 
 class CouncilError(Exception):
-    pass
+    """A Vietnamese message saying what to fix (a Msg: translated where it is shown)."""
 
 
 class StaleSession(CouncilError):
@@ -54,7 +55,7 @@ def _check(cs: CouncilSession, expected_version: int | None) -> None:
     if expected_version is not None and expected_version != cs.version:
         raise StaleSession()
     if not cs.is_open:
-        raise CouncilError("Phiên họp đã kết thúc, không thể thay đổi.")
+        raise CouncilError(Msg("Phiên họp đã kết thúc, không thể thay đổi."))
 
 
 def _flush(session: Session) -> None:
@@ -112,12 +113,12 @@ def create_session(
     agenda_notes: str | None = None,
 ) -> CouncilSession:
     if kind not in SessionKind.values():
-        raise CouncilError("Loại phiên họp không hợp lệ.")
+        raise CouncilError(Msg("Loại phiên họp không hợp lệ."))
     if not members:
-        raise CouncilError("Vui lòng nhập danh sách thành viên Hội đồng.")
+        raise CouncilError(Msg("Vui lòng nhập danh sách thành viên Hội đồng."))
     dossiers = list(dossiers)
     if not dossiers:
-        raise CouncilError("Không có hồ sơ nào để đưa vào chương trình họp.")
+        raise CouncilError(Msg("Không có hồ sơ nào để đưa vào chương trình họp."))
     workflow, state = SESSION_KIND_WORKFLOW[SessionKind(kind)]
     cs = CouncilSession(kind=kind, unit_id=unit.id, title=title.strip(), meeting_date=meeting_date,
                         location=(location or "").strip() or None, agenda_notes=(agenda_notes or "").strip() or None,
@@ -128,12 +129,13 @@ def create_session(
     pos = 0
     for d in dossiers:
         if d.workflow != workflow or d.state != state:
-            raise CouncilError(f"Hồ sơ «{d.title}» không ở bước chờ xét tại {cs.kind_label.lower()}.")
+            raise CouncilError(Msg("Hồ sơ «%(title)s» không ở bước chờ xét tại %(session)s.",
+                                   title=d.title, session=Msg(cs.kind_label).lower()))
         for n in considered(d):
             cs.items.append(AgendaItem(dossier_id=d.id, nominee_id=n.id, position=pos))
             pos += 1
     if not cs.items:
-        raise CouncilError("Các hồ sơ đã chọn không có đối tượng nào đủ điều kiện để xét.")
+        raise CouncilError(Msg("Các hồ sơ đã chọn không có đối tượng nào đủ điều kiện để xét."))
     session.add(cs)
     session.flush()
     audit.record(session, "council.session_created", actor=actor, obj=cs, unit_id=unit.id,
@@ -160,12 +162,13 @@ def add_written_opinion(session: Session, cs: CouncilSession, *, actor: User, me
                         agrees: bool | None, expected_version: int | None = None) -> WrittenOpinion:
     _check(cs, expected_version)
     if member.session_id != cs.id:
-        raise CouncilError("Thành viên không thuộc phiên họp này.")
+        raise CouncilError(Msg("Thành viên không thuộc phiên họp này."))
     if member.present:
-        raise CouncilError(f"{member.full_name} có mặt tại phiên họp; ý kiến bằng văn bản dành cho thành viên vắng mặt.")
+        raise CouncilError(Msg("%(name)s có mặt tại phiên họp; ý kiến bằng văn bản dành cho thành viên vắng mặt.",
+                               name=member.full_name))
     content = (content or "").strip()
     if not content:
-        raise CouncilError("Vui lòng nhập nội dung ý kiến.")
+        raise CouncilError(Msg("Vui lòng nhập nội dung ý kiến."))
     op = session.scalar(sa.select(WrittenOpinion).where(WrittenOpinion.session_id == cs.id,
                                                         WrittenOpinion.member_id == member.id))
     if op is None:
@@ -201,11 +204,11 @@ def record_tally(session: Session, cs: CouncilSession, item: AgendaItem, *, acto
     _check(cs, expected_version)
     rule = vote_rule(cs.kind)
     if rule is None:
-        raise CouncilError("Phiên họp Thường trực không bỏ phiếu; vui lòng ghi ý kiến thống nhất.")
+        raise CouncilError(Msg("Phiên họp Thường trực không bỏ phiếu; vui lòng ghi ý kiến thống nhất."))
     try:
         t = VoteTally(members=len(cs.members), present=cs.present_count, yes=yes, no=no, abstain=abstain)
     except (TypeError, ValueError) as exc:
-        raise CouncilError(str(exc)) from None
+        raise CouncilError(message_of(exc)) from None
     item.yes, item.no, item.abstain, item.counted = yes, no, abstain, True
     result = tally(rule, t)
     item.passed = result.passed
@@ -225,9 +228,9 @@ def record_open_votes(session: Session, cs: CouncilSession, item: AgendaItem, *,
     present = {m.id: m for m in cs.members if m.present}
     for member_id, choice in choices.items():
         if member_id not in present:
-            raise CouncilError("Chỉ thành viên có mặt được biểu quyết.")
+            raise CouncilError(Msg("Chỉ thành viên có mặt được biểu quyết."))
         if choice not in VoteChoice.values():
-            raise CouncilError("Lựa chọn biểu quyết không hợp lệ.")
+            raise CouncilError(Msg("Lựa chọn biểu quyết không hợp lệ."))
     existing = {v.member_id: v for v in item.votes}
     for member_id, choice in choices.items():
         if member_id in existing:
@@ -247,7 +250,7 @@ def record_standing(session: Session, cs: CouncilSession, item: AgendaItem, *, a
                     expected_version: int | None = None) -> None:
     _check(cs, expected_version)
     if cs.kind != SessionKind.standing.value:
-        raise CouncilError("Chỉ phiên họp Thường trực ghi ý kiến thống nhất.")
+        raise CouncilError(Msg("Chỉ phiên họp Thường trực ghi ý kiến thống nhất."))
     item.agreed = agreed
     item.passed = agreed
     _bump(cs)
@@ -262,8 +265,8 @@ def standing_quorum_problem(cs: CouncilSession) -> str | None:
     present = sum(1 for m in standing if m.present)
     need = len(standing) // 2 + 1
     if present < need:
-        return (f"Không đủ thành viên Thường trực dự họp: cần ít nhất {need} trên {len(standing)}, "
-                f"chỉ có {present}.")
+        return Msg("Không đủ thành viên Thường trực dự họp: cần ít nhất %(need)s trên %(members)s, "
+                   "chỉ có %(present)s.", need=need, members=len(standing), present=present)
     return None
 
 
@@ -284,7 +287,7 @@ def close_session(session: Session, cs: CouncilSession, *, actor: User, conclusi
     if cs.kind == SessionKind.council.value:
         missing = [i.nominee.name for i in cs.items if not i.counted]
         if missing:
-            raise CouncilError("Chưa nhập kết quả biểu quyết của: " + ", ".join(missing[:5]) + ".")
+            raise CouncilError(Msg("Chưa nhập kết quả biểu quyết của: %(names)s.", names=", ".join(missing[:5])))
         rule = vote_rule(cs.kind)
         assert rule is not None
         for dossier_id, items in by_dossier.items():
@@ -292,7 +295,7 @@ def close_session(session: Session, cs: CouncilSession, *, actor: User, conclusi
             results = [(item, tally(rule, item_tally(cs, item))) for item in items]
             quorum = results[0][1]
             if not quorum.quorum_met:
-                raise CouncilError(" ".join(quorum.reasons))
+                raise CouncilError(Msg.joined(quorum.reasons))
             for item, r in results:
                 item.passed = r.passed
                 item.result = r.to_dict()
@@ -303,7 +306,7 @@ def close_session(session: Session, cs: CouncilSession, *, actor: User, conclusi
                 res = fire(session, dossier, "council_vote", actor=actor, tally=item_tally(cs, best),
                            comment=(conclusion or "").strip() or None)
             except TransitionRejected as exc:
-                raise CouncilError(f"Hồ sơ «{dossier.title}»: {exc}") from None
+                raise CouncilError(Msg("Hồ sơ «%(title)s»: %(reason)s", title=dossier.title, reason=exc)) from None
             out[dossier_id] = res.to_state
     else:
         problem = standing_quorum_problem(cs)
@@ -311,7 +314,8 @@ def close_session(session: Session, cs: CouncilSession, *, actor: User, conclusi
             raise CouncilError(problem)
         undecided = [i.nominee.name for i in cs.items if i.agreed is None]
         if undecided:
-            raise CouncilError("Chưa ghi ý kiến của Thường trực đối với: " + ", ".join(undecided[:5]) + ".")
+            raise CouncilError(Msg("Chưa ghi ý kiến của Thường trực đối với: %(names)s.",
+                                   names=", ".join(undecided[:5])))
         for dossier_id, items in by_dossier.items():
             dossier = items[0].dossier
             for item in items:
@@ -327,7 +331,7 @@ def close_session(session: Session, cs: CouncilSession, *, actor: User, conclusi
                                comment=(conclusion or "").strip()
                                or "Thường trực Hội đồng không thống nhất đề nghị khen thưởng.")
             except TransitionRejected as exc:
-                raise CouncilError(f"Hồ sơ «{dossier.title}»: {exc}") from None
+                raise CouncilError(Msg("Hồ sơ «%(title)s»: %(reason)s", title=dossier.title, reason=exc)) from None
             out[dossier_id] = res.to_state
     cs.status = SessionStatus.closed.value
     cs.closed_dt = utcnow()

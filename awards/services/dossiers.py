@@ -19,6 +19,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from workflows.messages import Msg
+
 from ..documents import vietnamese as vn
 from ..models import (
     Attachment,
@@ -67,13 +69,16 @@ KIND_FIELDS = {
 NOMINEE_FIELDS = ("kind", "name", "gender", "birth_year", "position_title", "workplace", "citizen_id", "ethnicity",
                   "is_leader", "posthumous", "address", "hamlet", "contribution", "contribution_value",
                   "award_form_id", "achievements")
+# User-facing texts of this module are workflows.messages.Msg: the Vietnamese text, translated
+# where it is shown (awards.i18n.tr); the Excel import and the CLI see the Vietnamese.
 FIELD_LABELS = {
-    "kind": "Loại đối tượng", "name": "Tên / họ và tên", "gender": "Giới tính", "birth_year": "Năm sinh",
-    "position_title": "Chức vụ", "workplace": "Nơi công tác", "citizen_id": "Số CCCD", "ethnicity": "Dân tộc",
-    "is_leader": "Là lãnh đạo, quản lý", "posthumous": "Truy tặng", "address": "Địa chỉ",
-    "hamlet": "Thôn, xóm, tổ dân phố", "contribution": "Nội dung đóng góp",
-    "contribution_value": "Giá trị đóng góp (đồng)", "award_form_id": "Hình thức đề nghị",
-    "achievements": "Tóm tắt thành tích", "title": "Tên hồ sơ", "summary": "Ghi chú của hồ sơ",
+    "kind": Msg("Loại đối tượng"), "name": Msg("Tên / họ và tên"), "gender": Msg("Giới tính"),
+    "birth_year": Msg("Năm sinh"), "position_title": Msg("Chức vụ"), "workplace": Msg("Nơi công tác"),
+    "citizen_id": Msg("Số CCCD"), "ethnicity": Msg("Dân tộc"), "is_leader": Msg("Là lãnh đạo, quản lý"),
+    "posthumous": Msg("Truy tặng"), "address": Msg("Địa chỉ"), "hamlet": Msg("Thôn, xóm, tổ dân phố"),
+    "contribution": Msg("Nội dung đóng góp"), "contribution_value": Msg("Giá trị đóng góp (đồng)"),
+    "award_form_id": Msg("Hình thức đề nghị"), "achievements": Msg("Tóm tắt thành tích"),
+    "title": Msg("Tên hồ sơ"), "summary": Msg("Ghi chú của hồ sơ"),
 }
 MIN_BIRTH_YEAR = 1900
 CITIZEN_ID_RE = re.compile(r"^\d{12}$")
@@ -105,16 +110,18 @@ REPORT_LIMIT = 20000
 class NotEditable(Exception):
     """The dossier is past the unit's stage (only draft or returned dossiers can be edited)."""
 
-    def __init__(self, message: str = "Hồ sơ đã trình, không thể chỉnh sửa (chỉ sửa khi đang chuẩn bị hoặc bị trả lại)."):
-        super().__init__(message)
+    def __init__(self, message: str | None = None):
+        super().__init__(message or Msg(
+            "Hồ sơ đã trình, không thể chỉnh sửa (chỉ sửa khi đang chuẩn bị hoặc bị trả lại)."))
 
 
 class InvalidInput(ValueError):
-    """Input the service refuses; ``errors`` maps field names to Vietnamese messages."""
+    """Input the service refuses; ``errors`` maps field names to Vietnamese messages (Msg)."""
 
     def __init__(self, errors: Mapping[str, str]):
         self.errors = dict(errors)
-        super().__init__(" ".join(f"{FIELD_LABELS.get(k, k)}: {v}" for k, v in self.errors.items()))
+        super().__init__(Msg.joined(Msg("%(field)s: %(error)s", field=FIELD_LABELS.get(k, k), error=v)
+                                    for k, v in self.errors.items()))
 
 
 # ------------------------------------------------------------------------------ predicates
@@ -212,7 +219,7 @@ def clean_nominee_data(data: Mapping[str, Any], allowed_forms: Mapping[int, Awar
     current_year = current_year or utcnow().year
     kind = str(data.get("kind") or "")
     if kind not in REQUIRED:
-        return {}, {"kind": "Loại đối tượng phải là Tập thể, Cá nhân hoặc Hộ gia đình."}
+        return {}, {"kind": Msg("Loại đối tượng phải là Tập thể, Cá nhân hoặc Hộ gia đình.")}
     fields = KIND_FIELDS[kind]
     out: dict[str, Any] = {"kind": kind}
     for key in NOMINEE_FIELDS:
@@ -225,14 +232,14 @@ def clean_nominee_data(data: Mapping[str, Any], allowed_forms: Mapping[int, Awar
         if key in TEXT_LIMITS:
             val = _text(raw, key)
             if val is not None and len(val) > TEXT_LIMITS[key]:
-                errors[key] = f"Dài quá {TEXT_LIMITS[key]} ký tự (hiện có {len(val)})."
+                errors[key] = Msg("Dài quá %(max)s ký tự (hiện có %(length)s).", max=TEXT_LIMITS[key], length=len(val))
             out[key] = val
         elif key in ("is_leader", "posthumous"):
             out[key] = bool(raw)
         elif key == "gender":
             val = str(raw or "").strip()
             if val and val not in ("male", "female"):
-                errors[key] = "Giới tính phải là Nam hoặc Nữ."
+                errors[key] = Msg("Giới tính phải là Nam hoặc Nữ.")
             out[key] = val or None
         elif key == "birth_year":
             if raw in (None, ""):
@@ -240,14 +247,15 @@ def clean_nominee_data(data: Mapping[str, Any], allowed_forms: Mapping[int, Awar
             else:
                 year = _year(raw)
                 if year is None:
-                    errors[key] = "Năm sinh phải là một số có 4 chữ số, ví dụ 1975."
+                    errors[key] = Msg("Năm sinh phải là một số có 4 chữ số, ví dụ 1975.")
                 elif not (MIN_BIRTH_YEAR <= year <= current_year):
-                    errors[key] = f"Năm sinh phải trong khoảng {MIN_BIRTH_YEAR}–{current_year}."
+                    errors[key] = Msg("Năm sinh phải trong khoảng %(first)s–%(last)s.", first=MIN_BIRTH_YEAR,
+                                      last=current_year)
                 out[key] = year
         elif key == "citizen_id":
             val = re.sub(r"\s", "", str(raw)) if raw not in (None, "") else ""
             if val and not CITIZEN_ID_RE.match(val):
-                errors[key] = "Số CCCD phải gồm đúng 12 chữ số (nhập dạng văn bản để giữ số 0 ở đầu)."
+                errors[key] = Msg("Số CCCD phải gồm đúng 12 chữ số (nhập dạng văn bản để giữ số 0 ở đầu).")
             out[key] = val or None
         elif key == "contribution_value":
             if raw in (None, ""):
@@ -260,12 +268,12 @@ def clean_nominee_data(data: Mapping[str, Any], allowed_forms: Mapping[int, Awar
                         raise InvalidOperation
                     amount = int(dec)
                 except (InvalidOperation, ValueError):
-                    errors[key] = "Giá trị đóng góp phải là số tiền nguyên (đồng), ví dụ 50000000."
+                    errors[key] = Msg("Giá trị đóng góp phải là số tiền nguyên (đồng), ví dụ 50000000.")
                     amount = None
                 if amount is not None and amount < 0:
-                    errors[key] = "Giá trị đóng góp không được âm."
+                    errors[key] = Msg("Giá trị đóng góp không được âm.")
                 elif amount is not None and amount > 10**15:
-                    errors[key] = "Giá trị đóng góp quá lớn."
+                    errors[key] = Msg("Giá trị đóng góp quá lớn.")
                 out[key] = amount
         elif key == "award_form_id":
             try:
@@ -274,16 +282,17 @@ def clean_nominee_data(data: Mapping[str, Any], allowed_forms: Mapping[int, Awar
                 fid = None
             form = allowed_forms.get(fid) if fid is not None else None
             if fid is None:
-                errors[key] = "Chưa chọn hình thức khen thưởng đề nghị."
+                errors[key] = Msg("Chưa chọn hình thức khen thưởng đề nghị.")
             elif form is None:
-                errors[key] = "Hình thức này không thuộc đợt khen thưởng."
+                errors[key] = Msg("Hình thức này không thuộc đợt khen thưởng.")
             elif not form.allows(kind):
-                label = {"collective": "tập thể", "individual": "cá nhân", "household": "hộ gia đình"}[kind]
-                errors[key] = f"Hình thức «{form.name}» không áp dụng cho {label}."
+                label = {"collective": Msg("tập thể"), "individual": Msg("cá nhân"),
+                         "household": Msg("hộ gia đình")}[kind]
+                errors[key] = Msg("Hình thức «%(form)s» không áp dụng cho %(kind)s.", form=form.name, kind=label)
             out[key] = fid
     for key in REQUIRED[kind]:
         if out.get(key) in (None, "") and key not in errors:
-            errors[key] = "Bắt buộc nhập."
+            errors[key] = Msg("Bắt buộc nhập.")
     if out.get("name"):
         out["canonical_name"] = vn.canonical_name(out["name"])
         out["name_key"] = vn.fold(out["name"])
@@ -300,7 +309,7 @@ def clean_report(kind: str, report: Mapping[str, Any] | None) -> dict[str, str] 
     for k in keys:
         val = _text(report.get(k), "achievements") or ""
         if len(val) > REPORT_LIMIT:
-            raise InvalidInput({"report": f"Mục báo cáo dài quá {REPORT_LIMIT} ký tự."})
+            raise InvalidInput({"report": Msg("Mục báo cáo dài quá %(max)s ký tự.", max=REPORT_LIMIT)})
         if val:
             out[k] = val
     return out or None
@@ -319,10 +328,10 @@ def clean_indicators(indicators: Mapping[int, Any] | None, allowed: Iterable[Mov
         try:
             val = Decimal(str(raw).replace(",", "."))
         except InvalidOperation:
-            errors[f"indicator_{iid}"] = f"«{ids[iid].label}» phải là số."
+            errors[f"indicator_{iid}"] = Msg("«%(indicator)s» phải là số.", indicator=ids[iid].label)
             continue
         if val < 0 or not val.is_finite():
-            errors[f"indicator_{iid}"] = f"«{ids[iid].label}» không được âm."
+            errors[f"indicator_{iid}"] = Msg("«%(indicator)s» không được âm.", indicator=ids[iid].label)
             continue
         out[iid] = val.quantize(Decimal("0.01"))
     if errors:
@@ -341,17 +350,17 @@ def create_dossier(session: Session, *, rnd: Round, award_form: AwardForm, unit:
                    summary: str | None, actor: User, now: datetime | None = None) -> Dossier:
     now = now or utcnow()
     if not unit_roles_over(actor, unit):
-        raise NotEditable("Bạn không có quyền lập hồ sơ cho đơn vị này.")
+        raise NotEditable(Msg("Bạn không có quyền lập hồ sơ cho đơn vị này."))
     if award_form.id not in {f.id for f in rnd.award_forms}:
-        raise InvalidInput({"award_form_id": "Hình thức này không thuộc đợt khen thưởng."})
+        raise InvalidInput({"award_form_id": Msg("Hình thức này không thuộc đợt khen thưởng.")})
     if rnd.status != RoundStatus.open.value or now < rnd.opens_dt:
-        raise InvalidInput({"round_id": f"Đợt «{rnd.name}» chưa mở nhận hồ sơ."})
+        raise InvalidInput({"round_id": Msg("Đợt «%(round)s» chưa mở nhận hồ sơ.", round=rnd.name)})
     if now >= unit_deadline(session, rnd, unit):
-        raise InvalidInput({"round_id": f"Đã hết hạn nộp hồ sơ của đợt «{rnd.name}»."})
+        raise InvalidInput({"round_id": Msg("Đã hết hạn nộp hồ sơ của đợt «%(round)s».", round=rnd.name)})
     wf = get_workflow(award_form.workflow)
     title = vn.collapse_spaces(title)
     if not title:
-        raise InvalidInput({"title": "Bắt buộc nhập."})
+        raise InvalidInput({"title": Msg("Bắt buộc nhập.")})
     d = Dossier(round=rnd, unit=unit, award_form=award_form, workflow=wf.name, state=wf.initial,
                 state_since_dt=now, title=title[:255], summary=_text(summary, "achievements"),
                 created_by_id=actor.id, created_dt=now, updated_dt=now)
@@ -367,7 +376,7 @@ def update_dossier(session: Session, dossier: Dossier, *, title: str, summary: s
     _begin_edit(dossier, expected_version)
     title = vn.collapse_spaces(title)
     if not title:
-        raise InvalidInput({"title": "Bắt buộc nhập."})
+        raise InvalidInput({"title": Msg("Bắt buộc nhập.")})
     new = {"title": title[:255], "summary": _text(summary, "achievements")}
     changes = audit.diff(dossier, list(new), new)
     for k, v in new.items():
@@ -455,9 +464,9 @@ def add_attachment(session: Session, dossier: Dossier, *, kind: str, filename: s
     """Check the file by content and store it in the database. Raises UploadRejected."""
     _begin_edit(dossier, expected_version)
     if kind not in AttachmentKind.values():
-        raise InvalidInput({"kind": "Loại tài liệu không hợp lệ."})
+        raise InvalidInput({"kind": Msg("Loại tài liệu không hợp lệ.")})
     if nominee_id is not None and nominee_id not in {n.id for n in dossier.nominees}:
-        raise InvalidInput({"nominee_id": "Đối tượng không thuộc hồ sơ này."})
+        raise InvalidInput({"nominee_id": Msg("Đối tượng không thuộc hồ sơ này.")})
     checked = check_upload(data, filename, max_bytes=max_bytes)
     a = Attachment(kind=kind, filename=checked.filename, content_type=checked.content_type, size=checked.size,
                    sha256=hashlib.sha256(data).hexdigest(), data=data, uploaded_by_id=actor.id,
@@ -547,11 +556,12 @@ def _display(key: str, value: Any, forms: Mapping[int, str]) -> Any:
     if key == "award_form_id":
         return forms.get(value, value)
     if key == "gender":
-        return {"male": "Nam", "female": "Nữ"}.get(value, value)
+        return {"male": Msg("Nam"), "female": Msg("Nữ")}.get(value, value)
     if key == "kind":
-        return {"collective": "Tập thể", "individual": "Cá nhân", "household": "Hộ gia đình"}.get(value, value)
+        return {"collective": Msg("Tập thể"), "individual": Msg("Cá nhân"),
+                "household": Msg("Hộ gia đình")}.get(value, value)
     if isinstance(value, bool):
-        return "Có" if value else "Không"
+        return Msg("Có") if value else Msg("Không")
     if key == "contribution_value":
         return vn.format_number(int(value))
     return value

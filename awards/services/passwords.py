@@ -4,6 +4,8 @@ from __future__ import annotations
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
+from workflows.messages import Msg
+
 # OWASP minimum for argon2id is m=19 MiB, t=2, p=1; argon2-cffi's defaults (64 MiB, t=3, p=4) exceed it.
 _hasher = PasswordHasher()
 
@@ -33,14 +35,14 @@ def needs_rehash(stored_hash: str) -> bool:
 
 
 def password_problems(password: str, *, min_length: int, username: str = "") -> list[str]:
-    """Vietnamese messages for a password that is too weak (ASVS V2.1)."""
+    """Vietnamese messages (Msg) for a password that is too weak (ASVS V2.1)."""
     problems = []
     if len(password) < min_length:
-        problems.append(f"Mật khẩu phải có ít nhất {min_length} ký tự.")
+        problems.append(Msg("Mật khẩu phải có ít nhất %(n)s ký tự.", n=min_length))
     if len(password) > 128:
-        problems.append("Mật khẩu không được dài quá 128 ký tự.")
+        problems.append(Msg("Mật khẩu không được dài quá 128 ký tự."))
     if username and username.lower() in password.lower():
-        problems.append("Mật khẩu không được chứa tên đăng nhập.")
+        problems.append(Msg("Mật khẩu không được chứa tên đăng nhập."))
     if password and len(set(password)) < 4:
-        problems.append("Mật khẩu quá đơn giản: hãy dùng nhiều ký tự khác nhau.")
+        problems.append(Msg("Mật khẩu quá đơn giản: hãy dùng nhiều ký tự khác nhau."))
     return problems

@@ -21,6 +21,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, contains_eager, joinedload
 
+from workflows.messages import Msg
+
 from ..access import unit_in_scope_clause
 from ..documents.vietnamese import canonical_name, fold, format_doc_number
 from ..models import (
@@ -227,9 +229,9 @@ class RecipientIdentity:
     def basis(self) -> str:
         if self.kind == RecipientKind.individual.value:
             if self.citizen_id:
-                return "Số định danh cá nhân (và họ tên, năm sinh với các bản ghi chưa có số định danh)"
-            return "Họ tên và năm sinh"
-        return "Tên và đơn vị"
+                return Msg("Số định danh cá nhân (và họ tên, năm sinh với các bản ghi chưa có số định danh)")
+            return Msg("Họ tên và năm sinh")
+        return Msg("Tên và đơn vị")
 
 
 def get_register_entry(session: Session, user: User, award_id: int) -> Award | None:

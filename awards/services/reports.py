@@ -14,6 +14,8 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
+from workflows.messages import Msg
+
 from ..access import unit_in_scope_clause
 from ..documents.vietnamese import fold
 from ..models import (
@@ -110,7 +112,7 @@ class RoundReport:
 
     @property
     def scope_label(self) -> str:
-        return self.round.name if self.round is not None else "Tất cả các đợt"
+        return self.round.name if self.round is not None else Msg("Tất cả các đợt")
 
     def outcome(self, code: str) -> Outcome:
         return next(o for o in self.outcomes if o.code == code)
@@ -242,13 +244,13 @@ def round_report(session: Session, user: User, movement: Movement, round_: Round
     report.nominees_total = len(counted)
     report.awarded_total = len(awarded_ids)
     report.outcomes = [
-        Outcome("proposed", "Đề nghị khen thưởng", len(dossiers), len(counted)),
-        Outcome("awarded", "Được khen thưởng", len(awarded_dossiers), len(awarded_ids)),
-        Outcome("returned", "Bị trả lại đơn vị (ít nhất một lần)", len(returned_dossiers),
+        Outcome("proposed", Msg("Đề nghị khen thưởng"), len(dossiers), len(counted)),
+        Outcome("awarded", Msg("Được khen thưởng"), len(awarded_dossiers), len(awarded_ids)),
+        Outcome("returned", Msg("Bị trả lại đơn vị (ít nhất một lần)"), len(returned_dossiers),
                 sum(nominees_by_dossier[d.id] for d in returned_dossiers)),
-        Outcome("rejected", "Không được khen thưởng", len(refused_dossiers), len(refused_ids)),
-        Outcome("revoked", "Đã khen thưởng nhưng bị thu hồi, hủy", 0, len(revoked_ids)),
-        Outcome("in_progress", "Đang xem xét", len(in_progress_dossiers), in_progress),
+        Outcome("rejected", Msg("Không được khen thưởng"), len(refused_dossiers), len(refused_ids)),
+        Outcome("revoked", Msg("Đã khen thưởng nhưng bị thu hồi, hủy"), 0, len(revoked_ids)),
+        Outcome("in_progress", Msg("Đang xem xét"), len(in_progress_dossiers), in_progress),
     ]
     report.by_unit = sorted(by_unit.values(), key=lambda r: (-r.awarded, -r.proposed, r.label))
     report.by_form = [r for r in by_form.values() if r.proposed or r.awarded]
@@ -259,9 +261,9 @@ def round_report(session: Session, user: User, movement: Movement, round_: Round
                      sum(1 for n in individuals_proposed if test(n)), len(individuals_proposed))
 
     report.shares = [
-        share("non_leader", "Cá nhân không giữ chức vụ lãnh đạo, quản lý", lambda n: not n.is_leader),
-        share("women", "Nữ", lambda n: n.gender == Gender.female.value),
-        share("ethnic_minority", "Người dân tộc thiểu số", lambda n: is_ethnic_minority(n.ethnicity)),
+        share("non_leader", Msg("Cá nhân không giữ chức vụ lãnh đạo, quản lý"), lambda n: not n.is_leader),
+        share("women", Msg("Nữ"), lambda n: n.gender == Gender.female.value),
+        share("ethnic_minority", Msg("Người dân tộc thiểu số"), lambda n: is_ethnic_minority(n.ethnicity)),
     ]
 
     totals = {i.id: IndicatorTotal(i.code, i.label, i.unit_label) for i in indicators}

@@ -8,6 +8,8 @@ from typing import Any, Iterable
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, joinedload
 
+from workflows.messages import Msg
+
 from ..access import unit_in_scope_clause
 from ..documents.vietnamese import fold
 from ..models import (
@@ -21,10 +23,10 @@ from .transitions import StaleDossier, TransitionRejected, fire
 # ------------------------------------------------------------------------------------- queue
 
 SORTS = {
-    "overdue": "Quá hạn trước",
-    "oldest": "Chờ lâu nhất",
-    "newest": "Mới nhất",
-    "unit": "Theo đơn vị",
+    "overdue": Msg("Quá hạn trước"),
+    "oldest": Msg("Chờ lâu nhất"),
+    "newest": Msg("Mới nhất"),
+    "unit": Msg("Theo đơn vị"),
 }
 
 
@@ -129,7 +131,7 @@ OUTCOME_CHOICES = [NomineeOutcome.eligible.value, NomineeOutcome.ineligible.valu
 
 
 class AppraisalError(Exception):
-    pass
+    """A Vietnamese message saying what to fix (a Msg: translated where it is shown)."""
 
 
 def can_appraise(user: User, dossier: Dossier) -> bool:
@@ -152,21 +154,24 @@ def set_outcome(
         raise StaleDossier()
     dossier = nominee.dossier
     if not can_appraise(actor, dossier):
-        raise AppraisalError("Chỉ chuyên viên thẩm định được ghi kết quả khi hồ sơ đang ở bước thẩm định.")
+        raise AppraisalError(Msg("Chỉ chuyên viên thẩm định được ghi kết quả khi hồ sơ đang ở bước thẩm định."))
     reason = (reason or "").strip() or None
     return_reason = (return_reason or "").strip() or None
     if outcome not in OUTCOME_CHOICES:
-        raise AppraisalError("Vui lòng chọn kết quả thẩm định.")
+        raise AppraisalError(Msg("Vui lòng chọn kết quả thẩm định."))
     if outcome == NomineeOutcome.ineligible.value and not reason:
-        raise AppraisalError(f"«{nominee.name}»: vui lòng nhập lý do không đủ điều kiện.")
+        raise AppraisalError(Msg("«%(name)s»: vui lòng nhập lý do không đủ điều kiện.", name=nominee.name))
     if outcome == NomineeOutcome.other_form.value:
         if other_form is None:
-            raise AppraisalError(f"«{nominee.name}»: vui lòng chọn hình thức khen thưởng đề nghị thay thế.")
+            raise AppraisalError(Msg("«%(name)s»: vui lòng chọn hình thức khen thưởng đề nghị thay thế.",
+                                     name=nominee.name))
         if other_form.id == nominee.award_form_id:
-            raise AppraisalError(f"«{nominee.name}»: hình thức thay thế phải khác hình thức đơn vị đề nghị.")
+            raise AppraisalError(Msg("«%(name)s»: hình thức thay thế phải khác hình thức đơn vị đề nghị.",
+                                     name=nominee.name))
         if not other_form.allows(nominee.kind):
-            raise AppraisalError(f"«{nominee.name}»: hình thức «{other_form.name}» không áp dụng cho "
-                                 f"{nominee.kind_label.lower()}.")
+            raise AppraisalError(Msg("«%(name)s»: hình thức «%(form)s» không áp dụng cho %(kind)s.",
+                                     name=nominee.name, form=other_form.name,
+                                     kind=Msg(nominee.kind_label).lower()))
     old = nominee.outcome
     nominee.outcome = outcome
     nominee.outcome_reason = reason
@@ -183,10 +188,10 @@ def save_opinion(session: Session, dossier: Dossier, *, actor: User, opinion: st
     if expected_version is not None and expected_version != dossier.version:
         raise StaleDossier()
     if not can_appraise(actor, dossier):
-        raise AppraisalError("Chỉ chuyên viên thẩm định được ghi ý kiến khi hồ sơ đang ở bước thẩm định.")
+        raise AppraisalError(Msg("Chỉ chuyên viên thẩm định được ghi ý kiến khi hồ sơ đang ở bước thẩm định."))
     opinion = (opinion or "").strip()
     if not opinion:
-        raise AppraisalError("Vui lòng nhập ý kiến thẩm định.")
+        raise AppraisalError(Msg("Vui lòng nhập ý kiến thẩm định."))
     a = session.scalar(sa.select(Appraisal).where(Appraisal.dossier_id == dossier.id))
     if a is None:
         a = Appraisal(dossier_id=dossier.id, opinion=opinion, appraiser_id=actor.id)
@@ -267,6 +272,7 @@ def bulk_fire(session: Session, items: list[tuple[Dossier, int]], transition: st
         try:
             fire(session, dossier, transition, actor=actor, comment=comment, expected_version=version)
         except TransitionRejected as exc:
-            raise TransitionRejected([f"«{dossier.title}» ({dossier.unit.name}): {r}" for r in exc.reasons]) from None
+            raise TransitionRejected([Msg("«%(title)s» (%(unit)s): %(reason)s", title=dossier.title,
+                                          unit=dossier.unit.name, reason=r) for r in exc.reasons]) from None
         done.append(dossier)
     return BulkResult(done=done)

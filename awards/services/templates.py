@@ -14,6 +14,8 @@ import hashlib
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from workflows.messages import Msg, message_of
+
 from ..documents.docx_render import TEMPLATE_SPECS, TemplateError, load_template, validate_template
 from ..models import Authority, DocumentTemplate, User, utcnow
 from ..models.templates import TEMPLATE_KINDS
@@ -24,11 +26,12 @@ MAX_TEMPLATE_BYTES = 5 * 1024 * 1024
 
 
 class TemplateRejected(ValueError):
-    """The uploaded template cannot be used; ``messages`` are every Vietnamese reason."""
+    """The uploaded template cannot be used; ``messages`` are every Vietnamese reason (Msg where
+    the checks built one: translated where they are shown)."""
 
     def __init__(self, messages: list[str]):
         self.messages = list(messages)
-        super().__init__(" ".join(self.messages))
+        super().__init__(Msg.joined(self.messages))
 
 
 def kind_label(kind: str) -> str:
@@ -37,7 +40,7 @@ def kind_label(kind: str) -> str:
 
 def _check_kind(kind: str) -> None:
     if kind not in TEMPLATE_KINDS:
-        raise TemplateRejected([f"Loại mẫu «{kind}» không tồn tại."])
+        raise TemplateRejected([Msg("Loại mẫu «%(kind)s» không tồn tại.", kind=kind)])
 
 
 def active_template(session: Session, authority_id: int, kind: str) -> bytes | None:
@@ -77,7 +80,7 @@ def check_template(kind: str, data: bytes, filename: str | None) -> str:
     try:
         checked = check_upload(data, filename, max_bytes=MAX_TEMPLATE_BYTES, only=("docx",))
     except UploadRejected as exc:
-        raise TemplateRejected([str(exc)]) from None
+        raise TemplateRejected([message_of(exc)]) from None
     errors = validate_template(kind, data)
     if errors:
         raise TemplateRejected(errors)
@@ -197,4 +200,4 @@ def preview(session: Session, authority: Authority, kind: str, data: bytes) -> b
         mode = "overlay" if kind == "certificate_overlay" else "full"
         return render_certificates(sample, mode=mode, template_bytes=data)
     except TemplateError as exc:
-        raise TemplateRejected([str(exc)]) from None
+        raise TemplateRejected([message_of(exc)]) from None

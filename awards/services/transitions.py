@@ -13,12 +13,13 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from workflows.engine import Actor, FireResult, Option, TransitionRejected, VoteTally
+from workflows.messages import Msg
 
 from ..models import Dossier, User, WorkflowHistory, utcnow
 from ..workflow import AFTER_COMMIT_EFFECTS, DossierContext, get_workflow
 from . import audit
 
-STALE_MESSAGE = "Đã có người khác thay đổi hồ sơ này, vui lòng tải lại."
+STALE_MESSAGE = Msg("Đã có người khác thay đổi hồ sơ này, vui lòng tải lại.")
 POSTING_DAYS = 10
 
 

@@ -6,12 +6,14 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from workflows.messages import Msg
+
 from ..models import Unit, User
 from . import audit
 
 
 class UnitError(ValueError):
-    """A Vietnamese message saying what to fix."""
+    """A Vietnamese message saying what to fix (a Msg: translated where it is shown)."""
 
 
 def _path_for(unit: Unit, parent: Unit | None) -> str:
@@ -22,11 +24,11 @@ def create_unit(session: Session, *, actor: User | None, code: str, name: str, k
                 parent: Unit | None, valid_from: date, short_name: str | None = None,
                 address: str | None = None, head_title: str | None = None) -> Unit:
     if session.scalar(sa.select(Unit.id).where(Unit.code == code)) is not None:
-        raise UnitError(f"Mã đơn vị «{code}» đã được dùng; vui lòng chọn mã khác.")
+        raise UnitError(Msg("Mã đơn vị «%(code)s» đã được dùng; vui lòng chọn mã khác.", code=code))
     if parent is not None and parent.valid_to is not None:
-        raise UnitError(f"Đơn vị cấp trên «{parent.name}» đã ngừng hoạt động.")
+        raise UnitError(Msg("Đơn vị cấp trên «%(unit)s» đã ngừng hoạt động.", unit=parent.name))
     if valid_from is None:
-        raise UnitError("Vui lòng nhập ngày bắt đầu hoạt động của đơn vị.")
+        raise UnitError(Msg("Vui lòng nhập ngày bắt đầu hoạt động của đơn vị."))
     unit = Unit(code=code, name=name, kind=kind, parent=parent, valid_from=valid_from,
                 short_name=short_name, address=address, head_title=head_title, path="/")
     session.add(unit)
@@ -43,23 +45,25 @@ def check_move(unit: Unit, new_parent: Unit | None) -> None:
     if new_parent is None:
         return
     if new_parent.id == unit.id or new_parent.path.startswith(unit.path):
-        raise UnitError(
-            f"Không thể chuyển «{unit.name}» vào «{new_parent.name}»: đơn vị không thể nằm dưới chính nó "
-            "hoặc dưới một đơn vị trực thuộc của nó."
-        )
+        raise UnitError(Msg(
+            "Không thể chuyển «%(unit)s» vào «%(parent)s»: đơn vị không thể nằm dưới chính nó "
+            "hoặc dưới một đơn vị trực thuộc của nó.",
+            unit=unit.name, parent=new_parent.name,
+        ))
     if new_parent.valid_to is not None and new_parent.id != unit.parent_id:
-        raise UnitError(f"Đơn vị cấp trên «{new_parent.name}» đã ngừng hoạt động; hãy chọn đơn vị khác.")
+        raise UnitError(Msg("Đơn vị cấp trên «%(unit)s» đã ngừng hoạt động; hãy chọn đơn vị khác.",
+                            unit=new_parent.name))
 
 
 def update_unit(session: Session, unit: Unit, *, actor: User | None, parent: Unit | None, **fields) -> Unit:
     if "code" in fields and fields["code"] != unit.code:
         if session.scalar(sa.select(Unit.id).where(Unit.code == fields["code"], Unit.id != unit.id)) is not None:
-            raise UnitError(f"Mã đơn vị «{fields['code']}» đã được dùng; vui lòng chọn mã khác.")
+            raise UnitError(Msg("Mã đơn vị «%(code)s» đã được dùng; vui lòng chọn mã khác.", code=fields["code"]))
     parent_changes = (parent.id if parent else None) != unit.parent_id
     if parent_changes:
         check_move(unit, parent)
     if "valid_from" in fields and unit.valid_to is not None and fields["valid_from"] > unit.valid_to:
-        raise UnitError("Ngày bắt đầu hoạt động không được sau ngày ngừng hoạt động của đơn vị.")
+        raise UnitError(Msg("Ngày bắt đầu hoạt động không được sau ngày ngừng hoạt động của đơn vị."))
     changes = audit.diff(unit, list(fields), fields)
     for k, v in fields.items():
         setattr(unit, k, v)
@@ -89,16 +93,18 @@ def move_unit(session: Session, unit: Unit, new_parent: Unit | None, *, actor: U
 def retire_unit(session: Session, unit: Unit, *, actor: User | None, valid_to: date,
                 successor: Unit | None = None) -> None:
     if unit.valid_to is not None:
-        raise UnitError(f"Đơn vị «{unit.name}» đã ngừng hoạt động từ {unit.valid_to:%d/%m/%Y}.")
+        raise UnitError(Msg("Đơn vị «%(unit)s» đã ngừng hoạt động từ %(date)s.", unit=unit.name,
+                            date=f"{unit.valid_to:%d/%m/%Y}"))
     if valid_to < unit.valid_from:
-        raise UnitError("Ngày ngừng hoạt động phải sau ngày bắt đầu hoạt động của đơn vị.")
+        raise UnitError(Msg("Ngày ngừng hoạt động phải sau ngày bắt đầu hoạt động của đơn vị."))
     active_children = session.scalars(
         sa.select(Unit).where(Unit.parent_id == unit.id, Unit.valid_to.is_(None))
     ).all()
     if active_children and successor is None:
         names = ", ".join(c.name for c in active_children[:3])
-        raise UnitError(f"Đơn vị còn {len(active_children)} đơn vị trực thuộc đang hoạt động ({names}); "
-                        "hãy chuyển chúng sang đơn vị khác hoặc sáp nhập vào một đơn vị kế thừa.")
+        raise UnitError(Msg("Đơn vị còn %(count)s đơn vị trực thuộc đang hoạt động (%(names)s); "
+                            "hãy chuyển chúng sang đơn vị khác hoặc sáp nhập vào một đơn vị kế thừa.",
+                            count=len(active_children), names=names))
     unit.valid_to = valid_to
     unit.successor = successor
     audit.record(session, "unit.retire", actor=actor, obj=unit, unit_id=unit.id,
@@ -109,9 +115,9 @@ def retire_unit(session: Session, unit: Unit, *, actor: User | None, valid_to: d
 def merge_unit(session: Session, unit: Unit, successor: Unit, *, actor: User | None, valid_to: date) -> None:
     """Merge ``unit`` into ``successor``: children and users move; dossiers and awards keep their unit."""
     if successor.id == unit.id or successor.path.startswith(unit.path):
-        raise UnitError("Đơn vị kế thừa phải là một đơn vị khác, không trực thuộc đơn vị bị sáp nhập.")
+        raise UnitError(Msg("Đơn vị kế thừa phải là một đơn vị khác, không trực thuộc đơn vị bị sáp nhập."))
     if successor.valid_to is not None:
-        raise UnitError(f"Đơn vị kế thừa «{successor.name}» đã ngừng hoạt động.")
+        raise UnitError(Msg("Đơn vị kế thừa «%(unit)s» đã ngừng hoạt động.", unit=successor.name))
     for child in session.scalars(sa.select(Unit).where(Unit.parent_id == unit.id, Unit.valid_to.is_(None))).all():
         move_unit(session, child, successor, actor=actor)
     moved_users = session.scalars(sa.select(User).where(User.unit_id == unit.id)).all()

@@ -12,6 +12,8 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import PurePath
 
+from workflows.messages import Msg
+
 MAX_ZIP_ENTRIES = 2000
 MAX_ZIP_UNCOMPRESSED = 100 * 1024 * 1024
 MAX_ZIP_RATIO = 100
@@ -29,7 +31,7 @@ ALLOWED_LABEL = "PDF, DOCX, XLSX, JPG, PNG"
 
 
 class UploadRejected(ValueError):
-    """The file is refused; the message says why, in Vietnamese."""
+    """The file is refused; the message says why, in Vietnamese (a Msg: translated where it is shown)."""
 
 
 @dataclass(frozen=True)
@@ -58,26 +60,28 @@ def _check_zip(data: bytes, name: str) -> str:
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, ValueError):
-        raise UploadRejected(f"Tệp «{name}» bị hỏng: không đọc được gói Office (ZIP).") from None
+        raise UploadRejected(Msg("Tệp «%(name)s» bị hỏng: không đọc được gói Office (ZIP).", name=name)) from None
     with zf:
         infos = zf.infolist()
         if len(infos) > MAX_ZIP_ENTRIES:
-            raise UploadRejected(
-                f"Tệp «{name}» có quá nhiều thành phần ({len(infos)} > {MAX_ZIP_ENTRIES}); tệp bị từ chối."
-            )
+            raise UploadRejected(Msg(
+                "Tệp «%(name)s» có quá nhiều thành phần (%(count)s > %(max)s); tệp bị từ chối.",
+                name=name, count=len(infos), max=MAX_ZIP_ENTRIES,
+            ))
         declared = sum(i.file_size for i in infos)
         if declared > MAX_ZIP_UNCOMPRESSED:
-            raise UploadRejected(
-                f"Tệp «{name}» khi giải nén vượt quá {_human(MAX_ZIP_UNCOMPRESSED)}; tệp bị từ chối."
-            )
+            raise UploadRejected(Msg(
+                "Tệp «%(name)s» khi giải nén vượt quá %(size)s; tệp bị từ chối.",
+                name=name, size=_human(MAX_ZIP_UNCOMPRESSED),
+            ))
         names = {i.filename for i in infos}
         for info in infos:
             if info.flag_bits & 0x1:
-                raise UploadRejected(f"Tệp «{name}» được mã hóa bằng mật khẩu; vui lòng gỡ mật khẩu rồi tải lên lại.")
+                raise UploadRejected(Msg(
+                    "Tệp «%(name)s» được mã hóa bằng mật khẩu; vui lòng gỡ mật khẩu rồi tải lên lại.", name=name))
             if info.file_size > 1024 * 1024 and info.file_size > MAX_ZIP_RATIO * max(info.compress_size, 1):
-                raise UploadRejected(
-                    f"Tệp «{name}» có tỷ lệ nén bất thường (nghi là “bom nén”); tệp bị từ chối."
-                )
+                raise UploadRejected(Msg(
+                    "Tệp «%(name)s» có tỷ lệ nén bất thường (nghi là “bom nén”); tệp bị từ chối.", name=name))
         # Decompress for real with a running count: headers can lie.
         total = 0
         try:
@@ -90,18 +94,19 @@ def _check_zip(data: bytes, name: str) -> str:
                         seen += len(chunk)
                         total += len(chunk)
                         if total > MAX_ZIP_UNCOMPRESSED or seen > info.file_size:
-                            raise UploadRejected(
-                                f"Tệp «{name}» khi giải nén vượt quá giới hạn cho phép; tệp bị từ chối."
-                            )
+                            raise UploadRejected(Msg(
+                                "Tệp «%(name)s» khi giải nén vượt quá giới hạn cho phép; tệp bị từ chối.", name=name))
         except (zipfile.BadZipFile, EOFError, OSError, NotImplementedError, RuntimeError):
-            raise UploadRejected(f"Tệp «{name}» bị hỏng: không giải nén được gói Office (ZIP).") from None
+            raise UploadRejected(Msg("Tệp «%(name)s» bị hỏng: không giải nén được gói Office (ZIP).",
+                                     name=name)) from None
     if "[Content_Types].xml" not in names:
-        raise UploadRejected(f"Tệp «{name}» không phải tệp Word/Excel (thiếu [Content_Types].xml).")
+        raise UploadRejected(Msg("Tệp «%(name)s» không phải tệp Word/Excel (thiếu [Content_Types].xml).", name=name))
     if "word/document.xml" in names:
         return "docx"
     if "xl/workbook.xml" in names:
         return "xlsx"
-    raise UploadRejected(f"Tệp «{name}» là gói Office nhưng không phải văn bản Word (DOCX) hay bảng tính Excel (XLSX).")
+    raise UploadRejected(Msg(
+        "Tệp «%(name)s» là gói Office nhưng không phải văn bản Word (DOCX) hay bảng tính Excel (XLSX).", name=name))
 
 
 def sniff(data: bytes, name: str = "tệp") -> str:
@@ -114,9 +119,10 @@ def sniff(data: bytes, name: str = "tệp") -> str:
         return "jpg"
     if data.startswith(b"PK\x03\x04"):
         return _check_zip(data, name)
-    raise UploadRejected(
-        f"Nội dung tệp «{name}» không phải là một trong các định dạng được chấp nhận ({ALLOWED_LABEL})."
-    )
+    raise UploadRejected(Msg(
+        "Nội dung tệp «%(name)s» không phải là một trong các định dạng được chấp nhận (%(types)s).",
+        name=name, types=ALLOWED_LABEL,
+    ))
 
 
 def check_upload(data: bytes, filename: str | None, *, max_bytes: int = DEFAULT_MAX_BYTES,
@@ -126,17 +132,20 @@ def check_upload(data: bytes, filename: str | None, *, max_bytes: int = DEFAULT_
     ``only`` limits the accepted types (e.g. ``("xlsx",)`` for imports)."""
     name = clean_filename(filename)
     if not data:
-        raise UploadRejected(f"Tệp «{name}» rỗng.")
+        raise UploadRejected(Msg("Tệp «%(name)s» rỗng.", name=name))
     if len(data) > max_bytes:
-        raise UploadRejected(f"Tệp «{name}» lớn hơn giới hạn {_human(max_bytes)}; vui lòng nén hoặc tách nhỏ tệp.")
+        raise UploadRejected(Msg("Tệp «%(name)s» lớn hơn giới hạn %(size)s; vui lòng nén hoặc tách nhỏ tệp.",
+                                 name=name, size=_human(max_bytes)))
     filetype = sniff(data, name)
     exts, mimetype, label = TYPES[filetype]
     if only is not None and filetype not in only:
         wanted = ", ".join(TYPES[t][2] for t in only)
-        raise UploadRejected(f"Tệp «{name}» là {label}; ở đây chỉ nhận {wanted}.")
+        raise UploadRejected(Msg("Tệp «%(name)s» là %(type)s; ở đây chỉ nhận %(wanted)s.",
+                                 name=name, type=label, wanted=wanted))
     suffix = PurePath(name).suffix.lower()
     if suffix not in exts:
         if suffix in {e for v in TYPES.values() for e in v[0]}:
-            raise UploadRejected(f"Tên tệp «{name}» không khớp nội dung: nội dung là {label}. Vui lòng kiểm tra lại tệp.")
+            raise UploadRejected(Msg("Tên tệp «%(name)s» không khớp nội dung: nội dung là %(type)s. "
+                                     "Vui lòng kiểm tra lại tệp.", name=name, type=label))
         name = f"{PurePath(name).stem or 'tep'}{exts[0]}"
     return CheckedFile(filetype=filetype, content_type=mimetype, filename=name, size=len(data))

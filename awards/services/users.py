@@ -4,13 +4,15 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from workflows.messages import Msg
+
 from ..models import Role, RoleAssignment, Unit, User, utcnow
 from . import audit
 from .passwords import hash_password, password_problems
 
 
 class UserError(ValueError):
-    pass
+    """A Vietnamese message saying what to fix (a Msg: translated where it is shown)."""
 
 
 def parse_roles(session: Session, specs: list[str], default_unit: Unit) -> list[tuple[str, Unit]]:
@@ -18,12 +20,13 @@ def parse_roles(session: Session, specs: list[str], default_unit: Unit) -> list[
     for spec in specs:
         role, _, code = spec.partition(":")
         if role not in Role.values():
-            raise UserError(f"Vai trò «{role}» không tồn tại. Các vai trò: {', '.join(Role.values())}.")
+            raise UserError(Msg("Vai trò «%(role)s» không tồn tại. Các vai trò: %(roles)s.",
+                                role=role, roles=", ".join(Role.values())))
         unit = default_unit
         if code:
             unit = session.scalar(sa.select(Unit).where(Unit.code == code))
             if unit is None:
-                raise UserError(f"Không có đơn vị mã «{code}».")
+                raise UserError(Msg("Không có đơn vị mã «%(code)s».", code=code))
         out.append((role, unit))
     return out
 
@@ -33,13 +36,13 @@ def create_user(session: Session, *, actor: User | None, username: str, full_nam
                 position: str | None = None) -> User:
     username = username.strip().lower()
     if session.scalar(sa.select(User.id).where(User.username == username)) is not None:
-        raise UserError(f"Tên đăng nhập «{username}» đã tồn tại.")
+        raise UserError(Msg("Tên đăng nhập «%(username)s» đã tồn tại.", username=username))
     unit = session.scalar(sa.select(Unit).where(Unit.code == unit_code))
     if unit is None:
-        raise UserError(f"Không có đơn vị mã «{unit_code}».")
+        raise UserError(Msg("Không có đơn vị mã «%(code)s».", code=unit_code))
     problems = password_problems(password, min_length=min_length, username=username)
     if problems:
-        raise UserError(" ".join(problems))
+        raise UserError(Msg.joined(problems))
     user = User(username=username, full_name=full_name.strip(), unit=unit, email=email, position=position,
                 password_hash=hash_password(password))
     for role, scope in parse_roles(session, roles, unit):
@@ -58,9 +61,9 @@ def update_user(session: Session, user: User, *, actor: User | None, full_name: 
                 position: str | None, unit: Unit, active: bool) -> User:
     """Edit a user's name, e-mail, position, unit and active flag. Deactivating ends its sessions."""
     if actor is not None and actor.id == user.id and not active:
-        raise UserError("Bạn không thể tự khóa tài khoản của chính mình.")
+        raise UserError(Msg("Bạn không thể tự khóa tài khoản của chính mình."))
     if unit.valid_to is not None and unit.id != user.unit_id:
-        raise UserError(f"Đơn vị «{unit.name}» đã ngừng hoạt động; hãy chọn đơn vị khác.")
+        raise UserError(Msg("Đơn vị «%(unit)s» đã ngừng hoạt động; hãy chọn đơn vị khác.", unit=unit.name))
     values = {"full_name": full_name, "email": email, "position": position, "unit_id": unit.id, "active": active}
     changes = audit.diff(user, list(EDITABLE_FIELDS), values)
     if not changes:
@@ -77,11 +80,11 @@ def update_user(session: Session, user: User, *, actor: User | None, full_name: 
 
 def assign_role(session: Session, user: User, *, actor: User | None, role: str, scope: Unit) -> RoleAssignment:
     if role not in Role.values():
-        raise UserError(f"Vai trò «{role}» không tồn tại.")
+        raise UserError(Msg("Vai trò «%(role)s» không tồn tại.", role=role))
     if scope.valid_to is not None:
-        raise UserError(f"Đơn vị «{scope.name}» đã ngừng hoạt động; không thể dùng làm phạm vi.")
+        raise UserError(Msg("Đơn vị «%(unit)s» đã ngừng hoạt động; không thể dùng làm phạm vi.", unit=scope.name))
     if any(r.role == role and r.scope_unit_id == scope.id for r in user.roles):
-        raise UserError(f"Người dùng đã có vai trò này với phạm vi «{scope.name}».")
+        raise UserError(Msg("Người dùng đã có vai trò này với phạm vi «%(unit)s».", unit=scope.name))
     ra = RoleAssignment(role=role, scope_unit=scope)
     user.roles.append(ra)
     session.flush()
@@ -92,10 +95,10 @@ def assign_role(session: Session, user: User, *, actor: User | None, role: str, 
 
 def remove_role(session: Session, user: User, assignment: RoleAssignment, *, actor: User | None) -> None:
     if assignment.user_id != user.id:
-        raise UserError("Vai trò này không thuộc người dùng đã chọn.")
+        raise UserError(Msg("Vai trò này không thuộc người dùng đã chọn."))
     if actor is not None and actor.id == user.id and assignment.role == Role.admin.value \
             and sum(r.role == Role.admin.value for r in user.roles) == 1:
-        raise UserError("Bạn không thể tự gỡ vai trò quản trị cuối cùng của chính mình.")
+        raise UserError(Msg("Bạn không thể tự gỡ vai trò quản trị cuối cùng của chính mình."))
     details = {"role": assignment.role, "scope_unit_id": assignment.scope_unit_id}
     user.roles.remove(assignment)
     # A change of rights ends the user's open sessions, so they log in again with the new rights.
@@ -108,7 +111,7 @@ def reset_password(session: Session, user: User, *, actor: User | None, password
     """Set a new password; the user's open sessions end (session_version is bumped)."""
     problems = password_problems(password, min_length=min_length, username=user.username)
     if problems:
-        raise UserError(" ".join(problems))
+        raise UserError(Msg.joined(problems))
     user.password_hash = hash_password(password)
     user.password_changed_dt = utcnow()
     user.session_version += 1

@@ -11,7 +11,8 @@ from flask import abort, g
 from flask_login import current_user
 
 from .db import db
-from .models import Attachment, Award, Dossier, Nominee, Role, Unit, User
+from .models import Attachment, Authority, Award, AwardForm, Dossier, Nominee, Role, Unit, User
+from .models.users import UNIT_SIDE_ROLES
 
 T = TypeVar("T")
 
@@ -29,6 +30,25 @@ def unit_in_scope_clause(unit_column, user: User, roles: set[str] | None = None)
         return sa.false()
     conditions = [Unit.path.startswith(p, autoescape=True) for p in paths]
     return unit_column.in_(sa.select(Unit.id).where(sa.or_(*conditions)))
+
+
+def deciding_scope_clause(user: User, roles: set[str] | None):
+    """A SQL condition on Dossier: for a role that acts for the deciding level (not a unit's clerk
+    or head), that level lies in one of the user's scopes for the role: the award form's authority
+    unit, or for proposals upward (no authority) the top of the tree (``Dossier.deciding_path``;
+    ``User.roles_for_dossier`` is the same rule in Python)."""
+    if user.has_role(Role.admin) or (roles is not None and roles <= UNIT_SIDE_ROLES):
+        return sa.true()
+    wanted = None if roles is None else roles - UNIT_SIDE_ROLES
+    paths = [p for p in scope_paths(user, wanted)]
+    if not paths:
+        return sa.false()
+    by_authority = Dossier.award_form_id.in_(
+        sa.select(AwardForm.id).join(Authority, AwardForm.authority_id == Authority.id)
+        .where(unit_in_scope_clause(Authority.unit_id, user, wanted)))
+    roots = [p for p in paths if p.strip("/").count("/") == 0]
+    upward = Dossier.award_form_id.in_(sa.select(AwardForm.id).where(AwardForm.authority_id.is_(None)))
+    return sa.or_(by_authority, upward) if roots else by_authority
 
 
 def user_can_see_unit(user: User, unit: Unit) -> bool:

@@ -221,7 +221,7 @@ def stage_deadlines(session: Session, *, now: datetime, dossier_id: int | None =
                 audit.record(session, "dossier.overdue", obj=d, old_state=d.state, new_state=d.state,
                              details={"limit_days": limit, "due": due.isoformat(), "by": "scheduler"})
                 if role:
-                    users = notif.users_covering(session, [role], d.unit)
+                    users = notif.users_for_dossier(session, [role], d)
                     notif.notify(
                         session, users, kind=NotificationKind.overdue,
                         title=f"Quá hạn xử lý: hồ sơ «{d.title}»",
@@ -234,7 +234,7 @@ def stage_deadlines(session: Session, *, now: datetime, dossier_id: int | None =
             continue
         due2 = cal.due_dt(d.state_since_dt, 2 * limit)
         if now >= due2 and claim(session, "stage_escalation", key, now=now):
-            leads = notif.users_covering(session, [Role.board_lead], d.unit)
+            leads = notif.users_for_dossier(session, [Role.board_lead], d)
             notif.notify(
                 session, leads, kind=NotificationKind.escalation,
                 title=f"Chậm xử lý kéo dài: hồ sơ «{d.title}»",

@@ -4,7 +4,7 @@ import sqlalchemy as sa
 from flask import render_template
 from flask_login import current_user, login_required
 
-from ..access import unit_in_scope_clause
+from ..access import deciding_scope_clause, unit_in_scope_clause
 from ..db import db
 from ..models import ROLE_LABELS, Dossier, Role, Round, RoundStatus, utcnow
 from ..workflow import get_workflows
@@ -24,7 +24,7 @@ def _waiting_by_role(user) -> list[dict]:
         cond = sa.or_(*[sa.and_(Dossier.workflow == w, Dossier.state == s) for w, s in pairs])
         rows = db.session.execute(
             sa.select(Dossier.workflow, Dossier.state, sa.func.count(), sa.func.sum(sa.cast(Dossier.overdue, sa.Integer)))
-            .where(cond, unit_in_scope_clause(Dossier.unit_id, user, {role}))
+            .where(cond, unit_in_scope_clause(Dossier.unit_id, user, {role}), deciding_scope_clause(user, {role}))
             .group_by(Dossier.workflow, Dossier.state)
         ).all()
         out = [{"workflow": workflows[w].label, "state": workflows[w].state(s).label, "count": c, "overdue": o or 0}

@@ -59,6 +59,16 @@ class Dossier(Base):
         back_populates="dossier", cascade="all, delete-orphan", order_by="WorkflowHistory.id"
     )
 
+    @property
+    def deciding_path(self) -> str:
+        """The unit path of the level that decides the dossier: the award form's authority (the
+        province for its Bằng khen, the commune for its Giấy khen), or for a proposal upward the
+        top of the unit tree, whose chairman signs the province's tờ trình."""
+        authority = self.award_form.authority
+        if authority is not None:
+            return authority.unit.path
+        return "/" + self.unit.path.strip("/").split("/", 1)[0] + "/"
+
 
 class Gender(StrEnum):
     male = "male"

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 import sqlalchemy as sa
 from flask_login import UserMixin
@@ -11,6 +11,12 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..db import Base
 from .common import ROLE_LABELS, Role, UTCDateTime, enum_check, utcnow
 from .units import Unit
+
+if TYPE_CHECKING:
+    from .dossiers import Dossier
+
+# Roles that act for the unit that proposes; every other role acts for the level that decides.
+UNIT_SIDE_ROLES = frozenset({Role.unit_clerk.value, Role.unit_head.value})
 
 
 class User(UserMixin, Base):
@@ -59,6 +65,22 @@ class User(UserMixin, Base):
     def roles_covering(self, unit: Unit) -> frozenset[str]:
         """The roles this user holds over ``unit`` (its scope contains the unit)."""
         return frozenset(r.role for r in self.roles if r.scope_unit.contains(unit))
+
+    def roles_for_dossier(self, dossier: "Dossier") -> frozenset[str]:
+        """The roles this user may act in on ``dossier``.
+
+        The unit's own roles (clerk, head) need a scope over the dossier's unit. Every other role
+        (board, council, signer, clerk of decisions, admin) acts for the level that decides the
+        dossier, so its scope must also cover that level (``Dossier.deciding_path``): a commune's
+        own office, board or chairman never appraise, vote on or sign what the province decides."""
+        deciding = dossier.deciding_path
+        out = set()
+        for r in self.roles:
+            if not r.scope_unit.contains(dossier.unit):
+                continue
+            if r.role in UNIT_SIDE_ROLES or deciding.startswith(r.scope_unit.path):
+                out.add(r.role)
+        return frozenset(out)
 
     @property
     def is_admin(self) -> bool:

@@ -56,6 +56,13 @@ def users_covering(session: Session, roles: Iterable[str | Role], unit: Unit) ->
     return list(session.scalars(q))
 
 
+def users_for_dossier(session: Session, roles: Iterable[str | Role], dossier) -> list[User]:
+    """Active users who may act on ``dossier`` in one of ``roles`` (User.roles_for_dossier): the
+    deciding level's board for a province-level dossier, not the proposing commune's."""
+    names = {str(r) for r in roles}
+    return [u for u in users_covering(session, names, dossier.unit) if u.roles_for_dossier(dossier) & names]
+
+
 # --- in-app + outbox -----------------------------------------------------------------------------
 
 def dossier_link(dossier_id: int) -> str:
@@ -180,7 +187,7 @@ def _notify_transition(session: Session, payload: Mapping[str, Any]) -> None:
     if not roles:
         return
     actor_id = payload.get("actor_id")
-    users = [u for u in users_covering(session, roles, dossier.unit) if u.id != actor_id]
+    users = [u for u in users_for_dossier(session, roles, dossier) if u.id != actor_id]
     if not users:
         return
     title = f"Hồ sơ «{dossier.title}» — {state.label}"

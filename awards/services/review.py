@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from workflows.messages import Msg
 
-from ..access import unit_in_scope_clause
+from ..access import deciding_scope_clause, unit_in_scope_clause
 from ..documents.vietnamese import fold
 from ..models import (
     Appraisal, Award, AwardForm, AwardStatus, Decision, DecisionState, Dossier, Nominee, NomineeOutcome, Role,
@@ -75,7 +75,8 @@ def waiting_clause(user: User):
     for role, pairs in waiting_pairs(user).items():
         states = sa.or_(*[sa.and_(Dossier.workflow == w, Dossier.state == s) for w, s in pairs])
         roles = None if role == "admin" else {role}
-        parts.append(sa.and_(states, unit_in_scope_clause(Dossier.unit_id, user, roles)))
+        parts.append(sa.and_(states, unit_in_scope_clause(Dossier.unit_id, user, roles),
+                             deciding_scope_clause(user, roles)))
     return sa.or_(*parts) if parts else sa.false()
 
 
@@ -135,7 +136,7 @@ class AppraisalError(Exception):
 
 
 def can_appraise(user: User, dossier: Dossier) -> bool:
-    return dossier.state == "appraising" and Role.board_specialist.value in user.roles_covering(dossier.unit)
+    return dossier.state == "appraising" and Role.board_specialist.value in user.roles_for_dossier(dossier)
 
 
 def set_outcome(

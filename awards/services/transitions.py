@@ -34,7 +34,7 @@ def actor_for(user: User | None, dossier: Dossier, *, system: bool = False) -> A
     if system:
         return Actor(id=None, roles=frozenset({"system"}))
     assert user is not None
-    return Actor(id=user.id, roles=user.roles_covering(dossier.unit))
+    return Actor(id=user.id, roles=user.roles_for_dossier(dossier))
 
 
 def options(session: Session, dossier: Dossier, user: User, *, now: datetime | None = None,

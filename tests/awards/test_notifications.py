@@ -28,12 +28,14 @@ def notes(username: str) -> list[Notification]:
 
 
 def test_notify_effect_runs_after_commit_only(demo):
-    d = f.make_dossier("X-GIAVIEN", state="submitted")
+    # The commune's own Giấy khen: its office (board_specialist over X-GIAVIEN) handles it, and
+    # the province's specialist, whose scope covers the commune, may receive it too.
+    d = f.make_dossier("X-GIAVIEN", "GK-XA", state="submitted")
     db.session.commit()
     fire(db.session, d, "receive", actor=f.user("tdkt.chuyenvien"))
     assert notes("xa.vanphong") == []  # nothing before commit
     db.session.commit()
-    [n] = notes("xa.vanphong")  # board_specialist over X-GIAVIEN (the actor is not told about himself)
+    [n] = notes("xa.vanphong")  # the commune's board (the actor is not told about himself)
     assert n.kind == "workflow" and "Đang thẩm định" in n.title and n.link == f"/dossiers/{d.id}"
     assert notes("tdkt.chuyenvien") == []
     # the e-mail is queued with it, not sent

@@ -226,9 +226,9 @@ def test_overdue_across_tet_2027_then_escalation(demo):
     assert d.overdue is True
     assert d.version == version  # the flag does not invalidate a form a user has open
     assert audits("dossier.overdue") == 1
-    # the responsible role (board_specialist) in scope: the provincial specialist and the commune's
+    # the responsible role (board_specialist) of the deciding level: the provincial specialist only
     assert len(notes("tdkt.chuyenvien", "overdue")) == 1
-    assert len(notes("xa.vanphong", "overdue")) == 1
+    assert notes("xa.vanphong", "overdue") == []  # the commune's office does not handle the province's dossier
     assert notes("syt.chuyenvien") == []
     assert "3 ngày làm việc" in notes("tdkt.chuyenvien", "overdue")[0].body
     assert notes("tdkt.truongphong", "escalation") == []

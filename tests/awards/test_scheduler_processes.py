@@ -89,9 +89,10 @@ def assert_each_effect_once() -> None:
     # (b) reminders on 15, 19, 21/11 to the clerk and head of X-GIAVIEN and of SYT
     reminders = kinds_by_user("reminder")
     assert sorted(reminders.values()) == [3, 3, 3, 3], reminders
-    # (c) overdue once (2 board specialists in scope), escalation once (the board lead)
+    # (c) overdue once (the province's board specialist, not the commune's), escalation once
+    # (the board lead)
     assert count(AuditEvent, AuditEvent.action == "dossier.overdue") == 1
-    assert sorted(kinds_by_user("overdue").values()) == [1, 1]
+    assert sorted(kinds_by_user("overdue").values()) == [1]
     assert list(kinds_by_user("escalation").values()) == [1]
     # (d) the comment window closed once, notified once (after commit)
     assert count(WorkflowHistory, WorkflowHistory.transition == "close_comment") == 1

@@ -47,6 +47,9 @@ CSRF_PLACEHOLDER = "\x00awards-csrf\x00"
 # Data statements that change what a page may show. DDL is left out: migrations run with the
 # app stopped, and the data_generation table may not exist yet (or any more) in their transaction.
 _WRITE = re.compile(r"\s*(INSERT|UPDATE|DELETE|REPLACE)\b", re.I)
+# The append-only audit log is shown by no cached page: a transaction that only appends to it (a
+# download, a denied access, a failed login) leaves the cached pages valid.
+_AUDIT_ONLY = re.compile(r'\s*INSERT\s+INTO\s+"?audit_event"?\s', re.I)
 _DDL = re.compile(r"\s*(CREATE|DROP|ALTER)\b", re.I)
 _BUMP = sa.text(
     "INSERT INTO data_generation (id, epoch, counter) VALUES (1, :epoch, 1) "
@@ -61,7 +64,8 @@ def track_writes(engine: Engine) -> None:
     @event.listens_for(engine, "before_cursor_execute")
     def _note(conn: Connection, _cursor, statement: str, *_args) -> None:
         if _WRITE.match(statement):
-            if "data_generation" not in statement and "alembic_version" not in statement:
+            if (not _AUDIT_ONLY.match(statement) and "data_generation" not in statement
+                    and "alembic_version" not in statement):
                 conn.info["awards_wrote"] = True
         elif _DDL.match(statement):
             conn.info["awards_ddl"] = True

@@ -8,3 +8,4 @@ from . import routes  # noqa: E402,F401
 from . import routes_movements, routes_setup, routes_units  # noqa: E402,F401
 from . import routes_eligibility  # noqa: E402,F401
 from . import routes_templates  # noqa: E402,F401
+from . import routes_layouts  # noqa: E402,F401

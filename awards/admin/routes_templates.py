@@ -12,7 +12,7 @@ from sqlalchemy.orm import selectinload
 from ..db import db
 from ..documents.docx_render import TEMPLATE_PLACEHOLDERS, TEMPLATE_SPECS
 from ..i18n import tr
-from ..models import Authority, DocumentTemplate
+from ..models import Authority, AwardForm, DocumentTemplate
 from ..models.templates import TEMPLATE_KINDS
 from ..services import templates as svc
 from . import bp
@@ -54,14 +54,18 @@ def _page(authority: Authority, forms: dict[str, DocTemplateUploadForm] | None =
     forms = forms or {}
     kinds = [
         {
-            "kind": k, "label": tr(TEMPLATE_SPECS[k].label), "placeholders": TEMPLATE_PLACEHOLDERS[k],
+            "kind": k, "label": tr(TEMPLATE_SPECS[k].label), "placeholders": [tr(p) for p in TEMPLATE_PLACEHOLDERS[k]],
             "active": active.get(k), "uploads": by_kind[k],
             "form": forms.get(k) or DocTemplateUploadForm(prefix=k),
             "errors": (errors or {}).get(k, []),
         }
         for k in TEMPLATE_KINDS
     ]
-    return render_template("admin/doc_templates.html", authority=authority, kinds=kinds,
+    overlay_forms = db.session.scalars(
+        sa.select(AwardForm).where(AwardForm.authority_id == authority.id)
+        .order_by(AwardForm.rank.desc(), AwardForm.name)
+    ).all()
+    return render_template("admin/doc_templates.html", authority=authority, kinds=kinds, overlay_forms=overlay_forms,
                            confirm=ConfirmForm()), status
 
 

@@ -22,6 +22,8 @@ from docx import Document
 from docx.oxml import parse_xml
 
 from .docx_render import TEMPLATE_DIR
+from .overlay import DEFAULT_OVERLAY_POSITIONS, OVERLAY_STYLE
+from .overlay import OVERLAY_FIELDS as OVERLAY_FIELD_NAMES
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -593,20 +595,11 @@ def build_certificate() -> bytes:
     )
 
 
-#: The overlay template's frames, one per variable field; their positions come from
-#: certificates.DEFAULT_OVERLAY_POSITIONS (mm from the page's top-left corner).
+#: The overlay template's frames, one per variable field: (field, alignment, size, bold, italic);
+#: their positions and styles come from overlay.DEFAULT_OVERLAY_POSITIONS and OVERLAY_STYLE (mm
+#: from the page's top-left corner), the defaults of an administrator's layout.
 OVERLAY_FIELDS: list[tuple[str, str, float, bool, bool]] = [
-    # field, alignment, size, bold, italic
-    ("recipient", "center", 24, True, False),
-    ("recipient_detail", "center", 15, False, True),
-    ("achievement", "center", 15, False, False),
-    ("decision_line", "left", 12, False, False),
-    ("serial", "left", 12, True, False),
-    ("verification_code", "left", 12, False, False),
-    ("qr", "left", 12, False, False),
-    ("place_date", "center", 14, False, True),
-    ("signer_title", "center", 14, True, False),
-    ("signer_name", "center", 14, True, False),
+    (name, *OVERLAY_STYLE[name]) for name in OVERLAY_FIELD_NAMES
 ]
 
 
@@ -618,8 +611,6 @@ def frame_pr(x_mm: float, y_mm: float, w_mm: float) -> str:
 
 
 def build_certificate_overlay() -> bytes:
-    from .certificates import DEFAULT_OVERLAY_POSITIONS
-
     doc, _ = new_document("Bằng khen (in lên phôi)", page_numbers=False)
     xml = ""
     for name, align, size, bold, italic in OVERLAY_FIELDS:

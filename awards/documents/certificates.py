@@ -7,47 +7,34 @@ code of the verification URL (awards.documents.qr: ~0.4 ms per code, 1-bit PNG o
 ~450 bytes). Images of the template itself (an emblem, say) are shared by all pages.
 
 ``mode="overlay"`` prints only the variable text, in frames placed at configurable
-positions (mm from the page's top-left corner), on pre-printed blanks.
+positions (mm from the page's top-left corner), on pre-printed blanks: an administrator's
+layout per award form (awards.documents.overlay, awards.services.certificate_layouts).
 """
 
 from __future__ import annotations
 
-import re
 from typing import Any, Mapping, Sequence
 
-from docx.oxml.ns import qn
+from workflows.messages import Msg
 
+from . import overlay
 from .data import CertificateItem
 from .docx_render import PngImage, RepeatedBody, TemplateError, lines, load_template, render_docx
+from .overlay import OverlayLayout
 from .qr import qr_png
 from .samples import sample_certificates
 
 __all__ = [
     "DEFAULT_OVERLAY_POSITIONS",
+    "OverlayLayout",
     "render_certificates",
     "certificate_context",
     "sample_certificates",
 ]
 
 EMU_PER_MM = 36000
-MM_TWIPS = 56.7
-
-#: Overlay positions: field -> (x mm, y mm, frame width mm) from the top-left corner
-#: of an A4 landscape blank (297 × 210 mm).
-DEFAULT_OVERLAY_POSITIONS: dict[str, tuple[float, float, float]] = {
-    "recipient": (30.0, 88.0, 237.0),
-    "recipient_detail": (30.0, 101.0, 237.0),
-    "achievement": (45.0, 112.0, 207.0),
-    "decision_line": (25.0, 146.0, 110.0),
-    "serial": (25.0, 153.0, 110.0),
-    "verification_code": (25.0, 160.0, 110.0),
-    "qr": (25.0, 167.0, 30.0),
-    "place_date": (165.0, 142.0, 110.0),
-    "signer_title": (165.0, 150.0, 110.0),
-    "signer_name": (165.0, 182.0, 110.0),
-}
-
-_FIELD = re.compile(r"\{\{\s*([A-Za-z_]\w*)\s*\}\}")
+MM_TWIPS = overlay.MM_TWIPS
+DEFAULT_OVERLAY_POSITIONS = overlay.DEFAULT_OVERLAY_POSITIONS
 
 
 def certificate_context(item: CertificateItem, *, qr_size_mm: float = 25.0) -> dict[str, Any]:
@@ -82,24 +69,10 @@ def _normalise_positions(positions: Mapping[str, Sequence[float]]) -> dict[str, 
 
 def _apply_positions(document: Any, positions: dict[str, tuple[float, float, float | None]]) -> None:
     """Move the template's framed paragraphs to the given positions (by their placeholder)."""
-    for p in document.element.body.iter(qn("w:p")):
-        ppr = p.find(qn("w:pPr"))
-        frame = ppr.find(qn("w:framePr")) if ppr is not None else None
-        if frame is None:
+    for name, _p, frame in overlay.framed_fields(document):
+        if name not in positions:
             continue
-        text = "".join(t.text or "" for t in p.iter(qn("w:t")))
-        match = _FIELD.search(text)
-        if not match or match.group(1) not in positions:
-            continue
-        x, y, width = positions[match.group(1)]
-        frame.set(qn("w:hAnchor"), "page")
-        frame.set(qn("w:vAnchor"), "page")
-        frame.set(qn("w:x"), str(int(round(x * MM_TWIPS))))
-        frame.set(qn("w:y"), str(int(round(y * MM_TWIPS))))
-        for attr in ("w:xAlign", "w:yAlign"):
-            frame.attrib.pop(qn(attr), None)
-        if width is not None:
-            frame.set(qn("w:w"), str(int(round(width * MM_TWIPS))))
+        overlay.move_frame(frame, *positions[name])
 
 
 def render_certificates(
@@ -109,29 +82,43 @@ def render_certificates(
     positions: Mapping[str, Sequence[float]] | None = None,
     template_bytes: bytes | None = None,
     qr_size_mm: float | None = None,
+    layout: OverlayLayout | None = None,
 ) -> bytes:
     """All certificates in one DOCX, one page each.
 
     ``mode="full"`` prints the whole certificate (templates/docx/certificate.docx);
-    ``mode="overlay"`` only the variable text in frames (certificate_overlay.docx),
-    moved to ``positions`` (field -> (x_mm, y_mm[, width_mm])) when given.
+    ``mode="overlay"`` only the variable text in frames (certificate_overlay.docx), placed by
+    ``layout`` (an administrator's OverlayLayout: positions, sizes, alignment, paper) or moved to
+    ``positions`` (field -> (x_mm, y_mm[, width_mm])) when given; with neither, where the
+    template puts them.
     """
     if mode not in ("full", "overlay"):
         raise ValueError("mode must be 'full' or 'overlay'")
     if not items:
         raise ValueError("no certificates to render")
-    if positions is not None and mode != "overlay":
-        raise ValueError("positions apply to mode='overlay' only")
+    if (positions is not None or layout is not None) and mode != "overlay":
+        raise ValueError("positions and layouts apply to mode='overlay' only")
+    if positions is not None and layout is not None:
+        raise ValueError("give positions or a layout, not both")
     template = template_bytes if template_bytes is not None else load_template(
         "certificate" if mode == "full" else "certificate_overlay"
     )
-    size = qr_size_mm if qr_size_mm is not None else (25.0 if mode == "full" else 22.0)
+    size = qr_size_mm if qr_size_mm is not None else (25.0 if mode == "full" else float(overlay.QR_SIZE_MM))
     prepare = None
+    if layout is not None:
+        errors = overlay.validate_layout(layout)
+        if errors:
+            raise TemplateError(Msg.joined(errors))
+        size = float(layout.placement("qr").width_mm)
+
+        def prepare(document: Any) -> None:
+            overlay.apply_layout(document, layout)
+
     if positions is not None:
         normalised = _normalise_positions(positions)
         unknown = set(normalised) - set(DEFAULT_OVERLAY_POSITIONS)
         if unknown:
-            raise TemplateError(f"Không có trường “{sorted(unknown)[0]}” để đặt vị trí trên phôi.")
+            raise TemplateError(Msg("Không có trường «%(name)s» để đặt vị trí trên phôi.", name=sorted(unknown)[0]))
 
         def prepare(document: Any) -> None:
             _apply_positions(document, normalised)

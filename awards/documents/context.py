@@ -24,6 +24,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..models import Authority, Award, CouncilSession, Decision, Nominee
     from ..models import Signer as SignerRow
     from ..services.decisions import UpwardProposal
+    from .overlay import OverlayLayout
 
 
 class RendererMissing(RuntimeError):
@@ -264,11 +265,16 @@ def verify_url(code: str) -> str:
     return f"{base}{path}"
 
 
+def decision_ref_line(number: int, symbol: str, day: date) -> str:
+    """"Quyết định số 05/QĐ-UBND ngày 05/02/2027", as a certificate prints it."""
+    return f"Quyết định số {format_doc_number(number, symbol)} ngày {format_short_date(day)}"
+
+
 def certificate_items(decision: "Decision") -> list[CertificateItem]:
     auth = decision.authority
     signer = signer_block(decision)
-    line = (f"Quyết định số {format_doc_number(decision.number, auth.doc_symbol)} ngày "
-            f"{format_short_date(decision.decision_date)}") if decision.number and decision.decision_date else ""
+    line = (decision_ref_line(decision.number, auth.doc_symbol, decision.decision_date)
+            if decision.number and decision.decision_date else "")
     achievement = (decision.achievement_phrase or "").strip()
     if achievement:
         achievement = achievement[0].upper() + achievement[1:].rstrip(".") + "."
@@ -386,17 +392,39 @@ def upward_proposal_docx(session: "Session", up: "UpwardProposal") -> tuple[byte
     return _render("proposal", upward_proposal_data(up), tpl), name
 
 
-def certificates_docx(decision: "Decision", mode: str = "full") -> tuple[bytes, str]:
-    """One page per recipient: the full design, or (``overlay``) only the text, placed for
-    pre-printed blanks at the positions of the authority's overlay template."""
+def overlay_docx(session: "Session | None", authority_id: int | None, items: Sequence[CertificateItem],
+                 layout: "OverlayLayout | None") -> bytes:
+    """Certificates for pre-printed blanks: the authority's overlay template (its active upload or
+    the built-in one) with the award form's layout (None: where the template puts the text). The
+    clerk's download and the administrator's preview both render here."""
     from .certificates import render_certificates
+
+    tpl = _template(session, authority_id, "certificate_overlay")
+    return render_certificates(items, mode="overlay", template_bytes=tpl, layout=layout)
+
+
+def certificates_docx(decision: "Decision", mode: str = "full", day: date | None = None) -> tuple[bytes, str]:
+    """One page per recipient: the full design, or (``overlay``) only the text, placed for
+    pre-printed blanks by the award form's layout in force on ``day`` (the day of printing:
+    today), else at the positions of the authority's overlay template."""
+    from .certificates import render_certificates
+    from .docx_render import TemplateError
 
     items = certificate_items(decision)
     if not items:
         raise RendererMissing(Msg("Quyết định chưa có giấy chứng nhận nào để in."))
-    kind = "certificate_overlay" if mode == "overlay" else "certificate"
-    tpl = _template(_session_of(decision), _authority_id(decision), kind)
-    data = render_certificates(items, mode="overlay" if mode == "overlay" else "full", template_bytes=tpl)
+    session = _session_of(decision)
+    if mode == "overlay":
+        from ..services.certificate_layouts import overlay_layout_for, printing_day
+
+        layout = overlay_layout_for(session, decision.award_form_id, day or printing_day()) if session else None
+        try:
+            data = overlay_docx(session, _authority_id(decision), items, layout)
+        except TemplateError as exc:
+            raise RendererMissing(Msg("Không tạo được bằng để in lên phôi: %(reason)s. Hãy báo quản trị viên "
+                                      "kiểm tra mẫu và vị trí in trên phôi.", reason=exc.args[0])) from exc
+    else:
+        data = render_certificates(items, template_bytes=_template(session, _authority_id(decision), "certificate"))
     suffix = "-in-phoi" if mode == "overlay" else ""
     return data, f"bang-khen-qd-{decision.number}-{decision.year}{suffix}.docx"
 
@@ -428,4 +456,5 @@ def docx_response(data: bytes, filename: str):
 
 __all__ = ["decision_data", "decision_texts", "DecisionTexts", "proposal_data", "upward_proposal_data",
            "minutes_data", "certificate_items", "decision_docx", "proposal_docx", "upward_proposal_docx",
-           "certificates_docx", "minutes_docx", "docx_response", "RendererMissing", "date"]
+           "certificates_docx", "overlay_docx", "decision_ref_line", "minutes_docx", "docx_response",
+           "RendererMissing", "date"]

@@ -3,6 +3,7 @@ from ..db import Base
 from .audit import AuditEvent, AuditLogIsAppendOnly
 from .authorities import Authority, NumberCounter, Signer
 from .calendar import CalendarDay, CalendarDayKind
+from .certificate_layouts import LAYOUT_FIELDS, CertificateLayout, CertificateLayoutField
 from .decisions import DECISION_STATE_LABELS, Award, AwardStatus, Certificate, Decision, DecisionState
 from .council import (  # noqa: F401  (issue #5)
     SESSION_KIND_LABELS, AgendaItem, Appraisal, CouncilMember, CouncilSession, SessionKind, SessionStatus, Vote,

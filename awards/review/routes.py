@@ -20,6 +20,7 @@ from ..models import (
 )
 from ..rules.checks import completeness_problems, eligibility_problems, quota_problems
 from ..services import review as svc
+from ..services.dossiers import record_download
 from ..services.transitions import STALE_MESSAGE, StaleDossier, TransitionRejected, fire, options
 from ..workflow import get_workflow, get_workflows
 from . import bp
@@ -153,7 +154,11 @@ def detail(dossier_id: int):
 @bp.route("/<int:dossier_id>/files/<int:attachment_id>")
 @role_required(*BOARD_ROLES)
 def attachment(dossier_id: int, attachment_id: int):
-    """Tài liệu của hồ sơ: PDF hiển thị ngay trong trình duyệt (khung cách ly), tệp khác tải về."""
+    """Tài liệu của hồ sơ: PDF xem trước trong trình duyệt (khung cách ly), tệp khác tải về.
+
+    Every fetch is audited, so the appraisal page never loads a file by itself: a preview is
+    fetched when the reader opens it. No range or conditional answers and no caching: one
+    opening is one request and one audit row."""
     dossier = get_scoped_or_404(Dossier, dossier_id)
     att = get_scoped_or_404(Attachment, attachment_id)
     if att.dossier_id != dossier.id:
@@ -161,8 +166,12 @@ def attachment(dossier_id: int, attachment_id: int):
     data = att.data
     is_pdf = data[:5] == b"%PDF-"
     inline = is_pdf and request.args.get("download") != "1"
+    record_download(db.session, att, actor=current_user, preview=inline)
+    db.session.commit()
     mimetype = "application/pdf" if is_pdf else (att.content_type or "application/octet-stream")
-    resp = send_file(io.BytesIO(data), mimetype=mimetype, as_attachment=not inline, download_name=att.filename)
+    resp = send_file(io.BytesIO(data), mimetype=mimetype, as_attachment=not inline, download_name=att.filename,
+                     conditional=False)
+    resp.headers["Cache-Control"] = "no-store"
     if inline:
         resp.headers["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(att.filename)}"
         resp.headers["Content-Security-Policy"] = "default-src 'none'; sandbox; frame-ancestors 'self'"

@@ -488,9 +488,13 @@ def remove_attachment(session: Session, attachment: Attachment, *, actor: User, 
     _flush(session, dossier)
 
 
-def record_download(session: Session, attachment: Attachment, *, actor: User) -> None:
+def record_download(session: Session, attachment: Attachment, *, actor: User, preview: bool = False) -> None:
+    """One audit row per fetch of the file; ``preview``: shown in the browser rather than saved."""
+    details = {"dossier_id": attachment.dossier_id, "filename": attachment.filename}
+    if preview:
+        details["preview"] = True
     audit.record(session, "attachment.download", actor=actor, obj=attachment, unit_id=attachment.dossier.unit_id,
-                 details={"dossier_id": attachment.dossier_id, "filename": attachment.filename})
+                 details=details)
     session.flush()
 
 

@@ -169,3 +169,33 @@ def test_toml_labels_are_extracted_into_the_catalogue():
     assert {"Giấy khen của Chủ tịch UBND xã", "Đơn vị đang chuẩn bị", "Trình hồ sơ"} <= found
     pot = {m.id: m for m in _read_po(POT) if m.id}
     assert any(path.endswith("giay_khen_xa.toml") for path, _ in pot["Giấy khen của Chủ tịch UBND xã"].locations)
+
+
+def test_word_template_placeholders_are_described_in_english(app, demo):
+    """The admin's Word-template page: every placeholder's description (and the row / loop-variable
+    note) is translated; the field names, the Jinja tags to use and the examples that the document
+    prints literally stay as they are."""
+    import sqlalchemy as sa
+
+    from awards.db import db
+    from awards.documents.docx_render import TEMPLATE_PLACEHOLDERS
+    from awards.models import Authority
+
+    with app.app_context():
+        authority_id = db.session.scalar(sa.select(Authority.id).order_by(Authority.id))
+    url = f"/admin/authorities/{authority_id}/templates"
+    vi = _page(_signed_in(app, "admin", None).get(url))
+    en = _page(_signed_in(app, "admin", "en").get(url))
+    item = re.compile(r"<li><code>(\{\{[^<]*\}\})</code> — ([^<]*)</li>")
+    vi_items, en_items = item.findall(vi), item.findall(en)
+    assert len(vi_items) == len(en_items) == sum(len(lines) for lines in TEMPLATE_PLACEHOLDERS.values())
+    untranslated = [f"{code} — {text}" for (code, text), (_, vi_text) in zip(en_items, vi_items) if text == vi_text]
+    assert [code for code, _ in en_items] == [code for code, _ in vi_items]
+    assert not untranslated, untranslated
+    assert "Số và ký hiệu biên bản, ví dụ 03/BB-HĐTĐKT" in vi
+    assert "Number and reference code of the minutes, e.g. 03/BB-HĐTĐKT" in en
+    assert "Share of votes in favour (%) (template row of a table)" in en and "Tỷ lệ đồng ý (%)" in vi
+    assert "One line or one paragraph (loop variable)" in en
+    tags = "{%p for line in copy_to %}- {{ line }}{%p endfor %}"
+    assert f"Distribution list (Nơi nhận), one recipient per line; use {tags}" in en
+    assert f"Danh sách nơi nhận, mỗi dòng một nơi; dùng {tags}" in vi

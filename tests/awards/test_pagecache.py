@@ -236,3 +236,25 @@ def test_size_zero_turns_it_off(app):
     assert page_cache(off) is None
     with off.app_context():
         db.engine.dispose()
+
+
+def test_audit_only_writes_keep_cached_pages(app):
+    """A download or a denied access only appends to the audit log, which no cached page shows."""
+    from awards.services import audit
+
+    did, _ = _setup(app)
+    client = app.test_client()
+    fx.login(client, "tdkt.chuyenvien")
+    client.get(f"/review/{did}")
+    assert client.get(f"/review/{did}").headers["X-Page-Cache"] == "hit"
+    with app.app_context():
+        before = _generation()
+        audit.record(db.session, "test.audit_only", details={"why": "cache"})
+        db.session.commit()
+        assert _generation() == before
+    assert client.get(f"/review/{did}").headers["X-Page-Cache"] == "hit"
+    with app.app_context():  # anything else written with it still counts
+        audit.record(db.session, "test.with_change")
+        db.session.get(Dossier, did).title = "Đổi tên cùng nhật ký"
+        db.session.commit()
+        assert _generation()[1] == before[1] + 1

@@ -4,7 +4,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from awards.db import db
-from awards.models import Attachment, Dossier, Nominee
+from awards.models import Attachment, AuditEvent, Dossier, Nominee
+from awards.pagecache import page_cache
 from tests import factories as fx
 
 
@@ -90,23 +91,56 @@ def test_other_unit_board_cannot_open_dossier(app, ctx, client):
     assert client.get(f"/review/{d.id}").status_code == 404
 
 
-def test_pdf_shown_inline_in_a_sandbox(app, ctx, client):
+def _downloads(attachment_id: int) -> list[AuditEvent]:
+    rows = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "attachment.download",
+                                                          AuditEvent.object_id == attachment_id)).all()
+    db.session.rollback()
+    return list(rows)
+
+
+def test_pdf_preview_loads_on_demand_in_a_sandbox(app, ctx, client):
+    """The page embeds no file (nothing is fetched, nothing audited); opening the preview is one
+    request, one audit row; the download link is a second, separate row."""
     fx.load_demo()
     d = _submitted(1)[0]
     att = d.attachments[0]
     fx.login(client, "tdkt.chuyenvien")
-    page = client.get(f"/review/{d.id}").get_data(as_text=True)
-    assert f'<iframe src="/review/{d.id}/files/{att.id}"' in page
-    r = client.get(f"/review/{d.id}/files/{att.id}")
-    assert r.status_code == 200 and r.data.startswith(b"%PDF-")
+    url = f"/review/{d.id}/files/{att.id}"
+    audit_before = db.session.scalar(sa.select(sa.func.count(AuditEvent.id)))
+    db.session.rollback()
+    first = client.get(f"/review/{d.id}")
+    second = client.get(f"/review/{d.id}")
+    page = first.get_data(as_text=True)
+    assert "<iframe" not in page and f' src="{url}"' not in page
+    assert f'<details class="pdf-preview mt-1" data-pdf-src="{url}"' in page
+    assert f'href="{url}" target="_blank" rel="noopener"' in page
+    assert f'href="{url}?download=1"' in page
+    assert '<script src="/static/js/pdf-preview.js">' in page
+    # Viewing the page is a pure read: no audit row, and the second view is served from the cache.
+    assert db.session.scalar(sa.select(sa.func.count(AuditEvent.id))) == audit_before
+    db.session.rollback()
+    if page_cache(app) is not None:  # PAGE_CACHE_SIZE=0 turns it off
+        assert (first.headers["X-Page-Cache"], second.headers["X-Page-Cache"]) == ("miss", "hit")
+
+    r = client.get(url, headers={"Range": "bytes=0-99"})  # no partial answers: one fetch is the file
+    assert r.status_code == 200 and r.data == att.data and r.data.startswith(b"%PDF-")
     assert r.headers["Content-Disposition"].startswith("inline")
     assert "sandbox" in r.headers["Content-Security-Policy"]
     assert r.headers["X-Frame-Options"] == "SAMEORIGIN"
-    r = client.get(f"/review/{d.id}/files/{att.id}?download=1")
+    assert r.headers["Cache-Control"] == "no-store" and "Accept-Ranges" not in r.headers
+    rows = _downloads(att.id)
+    assert len(rows) == 1 and rows[0].details == {"dossier_id": d.id, "filename": att.filename, "preview": True}
+    assert rows[0].actor_name == "tdkt.chuyenvien"
+
+    r = client.get(f"{url}?download=1")
     assert r.headers["Content-Disposition"].startswith("attachment")
+    rows = _downloads(att.id)
+    assert len(rows) == 2 and "preview" not in rows[1].details
+
     other = fx.make_dossier("X-NHOQUAN", complete=True)
     db.session.commit()
     assert client.get(f"/review/{d.id}/files/{other.attachments[0].id}").status_code == 404
+    assert _downloads(other.attachments[0].id) == []
 
 
 def test_outcome_rules_and_stale_version(app, ctx, client):

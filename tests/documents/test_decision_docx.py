@@ -378,8 +378,8 @@ def test_no_quadratic_table_api_in_documents_package():
     import awards.documents as package
 
     root = pathlib.Path(package.__file__).parent
-    ours = ["build_templates", "certificates", "data", "decision", "docx_render", "minutes", "pdf",
-            "proposal", "qr", "samples", "vietnamese", "xlsx"]
+    ours = ["build_templates", "certificates", "data", "decision", "docx_jinja", "docx_render", "docx_xml",
+            "minutes", "pdf", "proposal", "qr", "samples", "template_specs", "vietnamese", "xlsx"]
     for name in ours:
         path = root / f"{name}.py"
         source = path.read_text(encoding="utf-8")

@@ -81,14 +81,3 @@ def squash(text: str) -> str:
     """Collapse runs of whitespace (a DOCX line may be split across runs and tabs)."""
     return re.sub(r"\s+", " ", text)
 
-
-
-def press(button) -> None:
-    """Activate a button from the keyboard (focus, Enter) instead of a mouse click.
-
-    Used on the review page, which embeds each PDF in an iframe: in Chromium, once the PDF
-    viewers have loaded, a mouse click right after the page was scrolled to bring the button into
-    view is routed to a PDF viewer (stale hit-test data of the out-of-process frames), so the
-    form is never submitted. Keyboard events go to the focused element and are not hit-tested."""
-    button.focus()
-    button.press("Enter")

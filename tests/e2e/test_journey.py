@@ -7,16 +7,21 @@ the province's chairman approves, the records clerk numbers and issues it, and a
 visitor verifies a certificate on the public page.
 
 Every step goes through the UI; no service is called after the demo is loaded. The verification
-code is read from the decision page (the recipients table). Buttons of the review page, which
-embeds the PDFs in iframes, are activated from the keyboard (see helpers.press)."""
+code is read from the decision page (the recipients table). The appraisal page fetches no PDF until
+a preview is opened (each fetch is an audited download): opening one with the mouse, and another
+from the keyboard, each leaves exactly one audit row, and the page's buttons take mouse clicks."""
 from __future__ import annotations
 
 import re
+import time
 
+import sqlalchemy as sa
 from playwright.sync_api import Page, expect
 
+from awards.db import db
+from awards.models import AuditEvent
 from tests import factories as f
-from tests.e2e.helpers import docx_text, expect_flash, login, make_pdf, nav, press, squash
+from tests.e2e.helpers import docx_text, expect_flash, login, make_pdf, nav, squash
 
 FORM_NAME = "Bằng khen của Chủ tịch Ủy ban nhân dân tỉnh"
 COLLECTIVE = "Ban Công tác Mặt trận thôn Tập Ninh"
@@ -55,6 +60,26 @@ def _fill_nominee(page: Page, values: dict[str, str], selects: dict[str, str] | 
 
 def _state(page: Page, text: str) -> None:
     expect(page.locator("#state")).to_have_text(text)
+
+
+def _file_fetches(app, username: str) -> list[dict]:
+    """The audited fetches of dossier files by ``username`` (the details of each row)."""
+    with app.app_context():
+        rows = db.session.scalars(sa.select(AuditEvent).where(
+            AuditEvent.action == "attachment.download", AuditEvent.actor_name == username)
+            .order_by(AuditEvent.id)).all()
+        return [r.details for r in rows]
+
+
+def _wait_for_fetches(app, username: str, count: int, timeout: float = 10.0) -> list[dict]:
+    """Wait until ``count`` fetches are recorded, then check that no further one follows."""
+    deadline = time.monotonic() + timeout
+    while len(rows := _file_fetches(app, username)) < count and time.monotonic() < deadline:
+        time.sleep(0.1)
+    time.sleep(0.5)  # a viewer that fetched again (range requests) would show here
+    rows = _file_fetches(app, username)
+    assert len(rows) == count, rows
+    return rows
 
 
 def test_dossier_to_verified_certificate(app, live_server, new_page, steps, tmp_path):
@@ -155,11 +180,23 @@ def test_dossier_to_verified_certificate(app, live_server, new_page, steps, tmp_
     spec.get_by_role("link", name=re.compile("Hồ sơ đề nghị " + FORM_NAME)).click()
     spec.wait_for_url(f"{base}/review/{dossier_id}")
     expect(spec.get_by_text("Hồ sơ đầy đủ thành phần, đúng chỉ tiêu và điều kiện.")).to_be_visible()
-    press(spec.get_by_role("button", name="Tiếp nhận hồ sơ"))
+    # The page loads no PDF by itself: no frame, no audited fetch.
+    spec.wait_for_load_state("networkidle")
+    expect(spec.locator("iframe")).to_have_count(0)
+    assert _file_fetches(app, "tdkt.chuyenvien") == []
+    proposal_item = spec.locator("li.list-group-item").filter(has_text=proposal_pdf.name)
+    proposal_item.locator("summary").click()  # "Xem trước": the viewer and its one fetch
+    frame = proposal_item.locator("iframe")
+    expect(frame).to_be_visible()
+    expect(frame).to_have_attribute("title", proposal_pdf.name)
+    rows = _wait_for_fetches(app, "tdkt.chuyenvien", 1)
+    assert rows[0]["filename"] == proposal_pdf.name and rows[0]["preview"] is True
+    steps.shot(spec, "specialist-pdf-preview")
+    spec.get_by_role("button", name="Tiếp nhận hồ sơ").click()  # with the preview open
     expect_flash(spec, "Đang thẩm định")
     spec.locator("#c-return_to_unit").fill(RETURN_REASON)
     steps.shot(spec, "specialist-returning")
-    press(spec.get_by_role("button", name="Trả lại đơn vị"))
+    spec.get_by_role("button", name="Trả lại đơn vị").click()
     spec.wait_for_url(re.compile(r"/review/?$"))
     expect_flash(spec, "Trả lại đơn vị để bổ sung")
     steps.shot(spec, "specialist-returned")
@@ -206,21 +243,37 @@ def test_dossier_to_verified_certificate(app, live_server, new_page, steps, tmp_
     nav(spec, "Thẩm định")
     spec.get_by_role("link", name=re.compile("Hồ sơ đề nghị " + FORM_NAME)).click()
     spec.wait_for_url(f"{base}/review/{dossier_id}")
-    press(spec.get_by_role("button", name="Tiếp nhận hồ sơ"))
+    spec.get_by_role("button", name="Tiếp nhận hồ sơ").click()
     expect_flash(spec, "Đang thẩm định")
     expect(spec.get_by_text(AMENDED_ACHIEVEMENT).first).to_be_visible()
+    # From the keyboard: the preview's summary takes the focus and opens with Enter.
+    minutes_item = spec.locator("li.list-group-item").filter(has_text=minutes_pdf.name)
+    minutes_item.locator("summary").focus()
+    spec.keyboard.press("Enter")
+    expect(minutes_item.locator("iframe")).to_be_visible()
+    rows = _wait_for_fetches(app, "tdkt.chuyenvien", 2)  # the page views since wrote none
+    assert rows[1]["filename"] == minutes_pdf.name and rows[1]["preview"] is True
+    with spec.context.expect_page() as tab:  # "Mở trong thẻ mới": the PDF alone, one more fetch
+        minutes_item.get_by_role("link", name=re.compile("^Mở trong thẻ mới")).click()
+    tab.value.wait_for_load_state()
+    assert re.search(rf"/review/{dossier_id}/files/\d+$", tab.value.url), tab.value.url
+    assert tab.value.evaluate("window.opener") is None  # rel=noopener
+    rows = _wait_for_fetches(app, "tdkt.chuyenvien", 3)
+    assert rows[2]["filename"] == minutes_pdf.name and rows[2]["preview"] is True
+    steps.shot(tab.value, "specialist-pdf-tab")
+    tab.value.close()
     for name in (COLLECTIVE, INDIVIDUAL, HOUSEHOLD):
         card = spec.locator("div.card[id^=n]").filter(has=spec.locator("h3", has_text=name))
         card.locator("select[name=outcome]").select_option("eligible")
         card.locator("textarea[name=reason]").fill("Đủ điều kiện, tiêu chuẩn theo quy định.")
-        press(card.get_by_role("button", name="Lưu kết quả"))
+        card.get_by_role("button", name="Lưu kết quả").click()
         expect_flash(spec, f"Đã ghi kết quả thẩm định của «{name}»")
         expect(spec.locator("div.card[id^=n]").filter(has=spec.locator("h3", has_text=name))
                .locator("h3 .badge").last).to_have_text("Đủ điều kiện")
     spec.locator("#opinion").fill("Hồ sơ đầy đủ; 03 đối tượng đủ điều kiện đề nghị tặng Bằng khen.")
-    press(spec.get_by_role("button", name="Lưu ý kiến"))
+    spec.get_by_role("button", name="Lưu ý kiến").click()
     expect_flash(spec, "Đã lưu ý kiến thẩm định.")
-    press(spec.get_by_role("button", name="Hoàn thành thẩm định"))
+    spec.get_by_role("button", name="Hoàn thành thẩm định").click()
     expect_flash(spec, "Đã thẩm định, chờ Lãnh đạo Phòng duyệt")
     steps.shot(spec, "specialist-appraised")
 
@@ -230,7 +283,7 @@ def test_dossier_to_verified_certificate(app, live_server, new_page, steps, tmp_
     nav(lead, "Thẩm định")
     lead.get_by_role("link", name=re.compile("Hồ sơ đề nghị " + FORM_NAME)).click()
     lead.wait_for_url(f"{base}/review/{dossier_id}")
-    press(lead.get_by_role("button", name="Trình Thường trực Hội đồng"))
+    lead.get_by_role("button", name="Trình Thường trực Hội đồng").click()
     expect_flash(lead, "Thường trực Hội đồng xem xét")
     steps.shot(lead, "lead-forwarded")
 

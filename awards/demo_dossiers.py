@@ -18,7 +18,6 @@ Run it after ``seed_demo`` in its own transaction; the caller commits. Idempoten
 when the demo round already has dossiers. ``tests/factories.load_demo`` does not call it."""
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass, field
 from functools import partial
 from datetime import date, timedelta
@@ -33,6 +32,7 @@ from .demo import VN
 from .documents import vietnamese as vn
 from .documents.data import MinutesData, VoteRow
 from .documents.minutes import render_minutes
+from .documents.text_pdf import text_pdf
 from .models import (
     AgendaItem, Award, AwardForm, AwardStatus, Certificate, CouncilSession, Decision, DecisionState, Dossier,
     NomineeOutcome, Round, Signer, Unit, User, utcnow,
@@ -344,39 +344,9 @@ OPINION = ("Hồ sơ đầy đủ thành phần theo quy định (tờ trình, b
 # ------------------------------------------------------------------------------------ small files
 
 
-def _ascii(text: str) -> str:
-    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    out = "".join(c for c in decomposed if unicodedata.category(c) != "Mn")
-    return out.encode("ascii", "replace").decode("ascii").replace("\\", "/").replace("(", "[").replace(")", "]")
-
-
 def scan_pdf(lines: list[str]) -> bytes:
-    """A small well-formed one-page PDF (header, objects, xref table, trailer) standing for the
-    signed scan of a decision. Helvetica has no Vietnamese letters, so the text is unaccented."""
-    ops = ["BT /F1 13 Tf 72 770 Td 16 TL"]
-    for line in lines:
-        ops.append(f"({_ascii(line)}) Tj T*")
-    ops.append("ET")
-    content = "\n".join(ops).encode("ascii")
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
-        b"/Resources << /Font << /F1 5 0 R >> >> >>",
-        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-    ]
-    out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
-    offsets = []
-    for i, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % i + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    for off in offsets:
-        out += b"%010d 00000 n \n" % off
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    return bytes(out)
+    """A one-page PDF standing for the signed scan of a decision."""
+    return text_pdf(lines)
 
 
 # ------------------------------------------------------------------------------------ the seeder

@@ -8,7 +8,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from ..documents import vietnamese as vn
-from ..documents.data import Collective, Household, Individual, ProposalData, Recipients, Signer
+from ..documents.context import nominee_recipients
+from ..documents.data import ProposalData, Signer
 from ..documents.proposal import render_proposal
 from ..models import AttachmentKind, Authority, Dossier, RoleAssignment, Unit, UnitKind, User, utcnow
 
@@ -68,15 +69,7 @@ def proposal_data(session: Session, d: Dossier) -> ProposalData:
                      f"thực hiện Phong trào thi đua {movement.title}")
     if any(a.kind == AttachmentKind.minutes.value for a in d.attachments):
         basis.append("Căn cứ Biên bản họp Hội đồng Thi đua - Khen thưởng của đơn vị")
-    rec = Recipients()
-    for n in sorted(d.nominees, key=lambda x: (x.position, x.id)):
-        if n.kind == "collective":
-            rec.collectives.append(Collective(n.name, n.address or ""))
-        elif n.kind == "individual":
-            rec.individuals.append(Individual(n.name, n.gender or "male", n.position_title or "", n.workplace or ""))
-        else:
-            address = ", ".join(x for x in (n.hamlet, n.address) if x)
-            rec.households.append(Household(n.name, n.gender or "male", address))
+    rec = nominee_recipients(sorted(d.nominees, key=lambda x: (x.position, x.id)))
     head = _head_name(session, unit)
     if unit.kind in LOCAL_UNITS:
         signer = Signer.on_behalf(UBND, (unit.head_title or "Chủ tịch"), head)

@@ -1,4 +1,5 @@
-"""Forms of decisions: preparation, editing a draft, approval, numbering, issue, revocation."""
+"""Forms of decisions: preparation, editing a draft, approval, numbering, issue, revocation; the
+number and date of the province's tờ trình to the higher level."""
 from __future__ import annotations
 
 from typing import Iterable, Mapping
@@ -97,16 +98,53 @@ class ReasonForm(VersionForm):
                                                     Length(max=5000, message=TOO_LONG)])
 
 
+NUMBER_SOURCES = choices([
+    ("register", _l("Cấp số tiếp theo trong sổ đăng ký")),
+    ("e-office", _l("Ghi số do hệ thống văn bản điện tử cấp")),
+])
+
+
 class NumberForm(VersionForm):
     decision_date = DateField(_l("Ngày ký quyết định"),
                               validators=[DataRequired(_l("Vui lòng nhập ngày ký quyết định."))])
-    source = SelectField(_l("Cách lấy số"), choices=choices([
-        ("register", _l("Cấp số tiếp theo trong sổ đăng ký")),
-        ("e-office", _l("Ghi số do hệ thống văn bản điện tử cấp")),
-    ]))
+    source = SelectField(_l("Cách lấy số"), choices=NUMBER_SOURCES)
     number = IntegerField(_l("Số do hệ thống văn bản điện tử cấp"), validators=[
         Optional(), NumberRange(min=1, message=_l("Số quyết định phải là số nguyên dương.")),
     ])
+
+
+class WholeNumberField(IntegerField):
+    """A whole number whose parse error is a Vietnamese sentence."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(gettext("Số phải là số nguyên (ví dụ 12), không có chữ hay dấu.")) from None
+
+
+class UpwardNumberForm(FlaskForm):
+    """The văn thư's number and date of the province's signed tờ trình to the higher level (one
+    form per upward award form on the page: build it with ``prefix=upward_number_prefix(form_id)``)."""
+
+    proposal_date = DateField(_l("Ngày tờ trình"),
+                              validators=[InputRequired(_l("Vui lòng nhập ngày tờ trình (ngày/tháng/năm)."))])
+    source = SelectField(_l("Cách lấy số"), choices=NUMBER_SOURCES)
+    number = WholeNumberField(_l("Số do hệ thống văn bản điện tử cấp (nếu có)"), validators=[
+        Optional(), NumberRange(min=1, message=_l("Số tờ trình phải là số nguyên dương.")),
+    ])
+
+    def validate_source(self, field):
+        typed = bool((self.number.raw_data or [""])[0].strip())
+        if field.data == "e-office" and not typed:
+            raise ValidationError(_l("Vui lòng nhập số do hệ thống văn bản điện tử cấp."))
+        if field.data == "register" and typed:
+            raise ValidationError(_l("Đã chọn cấp số tiếp theo trong sổ đăng ký nhưng lại nhập số: hãy chọn «Ghi "
+                                     "số do hệ thống văn bản điện tử cấp» hoặc xóa số đã nhập."))
+
+
+def upward_number_prefix(form_id: int) -> str:
+    return f"ttr{form_id}"
 
 
 class IssueForm(VersionForm):

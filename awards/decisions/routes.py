@@ -1,5 +1,5 @@
 """Decisions: preparation, editing the draft, submission, the chairman's approval, numbering, issue,
-documents; and the province's tờ trình proposing a dossier's nominees to the higher level."""
+documents. The province's tờ trình to the higher level is in routes_upward."""
 from __future__ import annotations
 
 import io
@@ -517,55 +517,6 @@ def annex_xlsx(decision_id: int):
     db.session.commit()
     return send_file(io.BytesIO(data), as_attachment=True, download_name=filename,
                      mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-
-
-# ------------------------------------------------------------------- upward proposals (tờ trình)
-
-UPWARD_ROLES = VIEW_ROLES
-
-
-def _may_read_upward(authority: Authority) -> bool:
-    return bool(_roles_here(authority) & {r.value for r in UPWARD_ROLES})
-
-
-def upward_proposal_links(dossier: Dossier) -> list[tuple[str, str]]:
-    """(form name, URL) of the province's tờ trình for each upward form of the dossier, once the
-    dossier has reached that step and if the user may read it (the dossier's review page)."""
-    if not current_user.is_authenticated or dossier.state not in svc.upward_proposal_states(dossier.workflow):
-        return []
-    authority = svc.proposal_authority(db.session, dossier)
-    if authority is None or not _may_read_upward(authority):
-        return []
-    return [(f.name, url_for("decisions.upward_proposal_docx", dossier_id=dossier.id, form_id=f.id))
-            for f, _ in svc.upward_recipients(dossier)]
-
-
-@bp.app_context_processor
-def _upward_proposal_links():
-    return {"upward_proposal_links": upward_proposal_links}
-
-
-@bp.route("/upward/<int:dossier_id>/<int:form_id>/to-trinh.docx")
-@role_required(*UPWARD_ROLES)
-def upward_proposal_docx(dossier_id: int, form_id: int):
-    """Tờ trình của tỉnh đề nghị cấp trên khen thưởng (DOCX theo NĐ 30/2020) kèm danh sách đối tượng."""
-    from ..documents import context
-
-    dossier = get_scoped_or_404(Dossier, dossier_id)
-    authority = svc.proposal_authority(db.session, dossier)
-    if authority is None or not _may_read_upward(authority) or not svc.upward_proposal_states(dossier.workflow):
-        abort(404)
-    try:
-        up = svc.upward_proposal(db.session, dossier, form_id, today=_today(),
-                                 tz=ZoneInfo(current_app.config["TIMEZONE"]))
-        data, filename = context.upward_proposal_docx(db.session, up)
-    except (svc.DecisionError, context.RendererMissing) as exc:
-        db.session.rollback()
-        flash(tr(exc), "warning")
-        return redirect(url_for("review.detail", dossier_id=dossier.id))
-    svc.record_upward_download(db.session, up, actor=current_user, filename=filename)
-    db.session.commit()
-    return context.docx_response(data, filename)
 
 
 @bp.route("/<int:decision_id>/scan.pdf")

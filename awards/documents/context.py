@@ -217,7 +217,7 @@ def upward_symbol(authority: "Authority") -> str:
 def upward_proposal_data(up: "UpwardProposal") -> ProposalData:
     """The province's Tờ trình đề nghị khen thưởng to the higher level for one upward form
     (everything it prints was read by awards.services.decisions.upward_proposal)."""
-    auth, form = up.authority, up.award_form
+    auth, form, numbered = up.authority, up.award_form, up.number
     decider = (form.upward_authority_name or "").strip() or PRIME_MINISTER
     addressee = PRIME_MINISTER if decider.casefold() == STATE_DECIDER else decider
     basis = list(up.legal_basis)
@@ -237,10 +237,10 @@ def upward_proposal_data(up: "UpwardProposal") -> ProposalData:
         authority_lines=auth.header_lines,
         authority_parent=[auth.header_parent] if auth.header_parent else [],
         place=auth.place_name,
-        symbol=upward_symbol(auth),
-        number=None,
-        date=None,
-        year=up.year,
+        symbol=numbered.symbol if numbered else upward_symbol(auth),
+        number=numbered.number if numbered else None,
+        date=numbered.proposal_date if numbered else None,
+        year=numbered.year if numbered else up.year,
         award_name=form.name,
         addressee=addressee,
         proposer=auth.name,
@@ -386,9 +386,11 @@ def proposal_docx(session: "Session", decision: "Decision") -> tuple[bytes, str]
 
 
 def upward_proposal_docx(session: "Session", up: "UpwardProposal") -> tuple[bytes, str]:
-    """The province's tờ trình to the higher level (a draft: the văn thư gives its number)."""
+    """The province's tờ trình to the higher level: with its number and date once the văn thư has
+    given them, else blank for them to be written by hand."""
     tpl = _template(session, up.authority.id, "proposal")
-    name = f"to-trinh-de-nghi-cap-tren-ho-so-{up.dossier.id}-{up.award_form.id}.docx"
+    number = f"-so-{up.number.number:02d}-{up.number.year}" if up.number else ""
+    name = f"to-trinh-de-nghi-cap-tren-ho-so-{up.dossier.id}-{up.award_form.id}{number}.docx"
     return _render("proposal", upward_proposal_data(up), tpl), name
 
 

@@ -43,6 +43,7 @@ from .movements import (
 from .rules import RuleCoefficient, RuleSet
 from .templates import TEMPLATE_KINDS, DocumentTemplate
 from .units import UNIT_KIND_LABELS, Unit, UnitKind
+from .upward import UpwardProposalNumber
 from .users import RoleAssignment, User
 
 __all__ = [name for name in dir() if not name.startswith("_")]

@@ -69,7 +69,8 @@ class Signer(Base):
 
 
 class NumberCounter(Base):
-    """The authority's register of decision numbers for a year (engineering.md §5)."""
+    """The authority's register of document numbers for a year: decisions (QĐ), tờ trình (TTr),
+    certificate serials (engineering.md §5; awards.services.numbering)."""
 
     __tablename__ = "number_counter"
     __table_args__ = (sa.UniqueConstraint("authority_id", "register", "year", name="uq_number_counter"),)

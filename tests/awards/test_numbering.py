@@ -138,9 +138,16 @@ def _worker(url: str, authority_id: int, form_id: int, n: int, queue) -> None:
 
 
 def _run_workers(url: str, authority_id: int, form_id: int) -> list[int]:
+    results = spawn_workers(_worker, [(url, authority_id, form_id, PER_WORKER)] * WORKERS)
+    return [n for r in results for n in r]
+
+
+def spawn_workers(target, args_list: list[tuple]) -> list:
+    """Run ``target(*args, queue)`` in one spawned process per ``args`` and return what each put
+    on the queue; fails when a process dies or all do not finish within ten minutes."""
     mp = multiprocessing.get_context("spawn")
     queue = mp.Queue()
-    procs = [mp.Process(target=_worker, args=(url, authority_id, form_id, PER_WORKER, queue)) for _ in range(WORKERS)]
+    procs = [mp.Process(target=target, args=(*args, queue)) for args in args_list]
     for p in procs:
         p.start()
     import queue as queue_mod
@@ -157,7 +164,7 @@ def _run_workers(url: str, authority_id: int, form_id: int) -> list[int]:
     for p in procs:
         p.join(timeout=60)
         assert p.exitcode == 0
-    return [n for r in results for n in r]
+    return results
 
 
 def _assert_dense(numbers: list[int], rows: list[int]) -> None:

@@ -15,7 +15,8 @@ The code is split by step, and every name is re-exported here: callers write
 * :mod:`.approval`: submitting the draft to the chairman, approval and return;
 * :mod:`.issuing`: numbering in the authority's register, issue and certificates;
 * :mod:`.revocation`: revoking an issued decision or one award;
-* :mod:`.upward`: the province's tờ trình proposing nominees to the higher level.
+* :mod:`.upward`: the province's tờ trình proposing nominees to the higher level;
+* :mod:`.upward_numbering`: the văn thư's number and date of that tờ trình, once signed.
 """
 from __future__ import annotations
 
@@ -35,8 +36,9 @@ from .money import EDITED_TEXT_KEYS, KIND_ORDER, apply_money
 from .revocation import revoke_award, revoke_decision
 from .upward import (
     SIGN_PROPOSAL_TRANSITION, UPWARD_PROPOSAL_TRANSITION, UpwardProposal, proposal_authority, record_upward_download,
-    upward_proposal, upward_proposal_states, upward_recipients, upward_signer,
+    signed_proposal_states, upward_number, upward_proposal, upward_proposal_states, upward_recipients, upward_signer,
 )
+from .upward_numbering import PROPOSAL_REGISTER, can_number_upward, number_upward_proposal, upward_numbers
 
 __all__ = [
     "DraftEdit", "update_draft", "draft_values", "UpwardProposal", "upward_proposal", "upward_proposal_states",
@@ -49,5 +51,6 @@ __all__ = [
     "STALE_DECISION", "NEXT_ROLES", "NOTIFY_TITLES", "submit_roles", "recipient_clause", "recipients_of",
     "decision_dossiers", "discard_draft", "KIND_ORDER", "EDITED_TEXT_KEYS", "DECISION_REGISTER", "is_pdf",
     "certificate_prefix", "authority_suffix", "UPWARD_PROPOSAL_TRANSITION", "SIGN_PROPOSAL_TRANSITION",
-    "upward_signer",
+    "upward_signer", "signed_proposal_states", "upward_number", "upward_numbers", "can_number_upward",
+    "number_upward_proposal", "PROPOSAL_REGISTER",
 ]

@@ -10,10 +10,9 @@ from sqlalchemy.orm import Session
 
 from workflows.messages import Msg
 
-from ...models import (
-    Authority, AwardForm, AwardStatus, Certificate, Decision, DecisionState, NumberCounter, User, utcnow,
-)
+from ...models import Authority, AwardForm, AwardStatus, Certificate, Decision, DecisionState, User, utcnow
 from .. import audit
+from ..numbering import next_number, reserve_number
 from .candidates import decision_path
 from .common import DecisionError, _check_version, _fire_all, _flush, _set_state
 from .money import apply_money
@@ -22,53 +21,6 @@ DECISION_REGISTER = "QĐ"
 
 
 # ----------------------------------------------------------------------------------- numbering
-
-def _insert(session: Session):
-    name = session.get_bind().dialect.name
-    if name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    elif name == "sqlite":
-        from sqlalchemy.dialects.sqlite import insert
-    else:  # pragma: no cover - the app supports these two
-        raise RuntimeError(f"unsupported database {name}")
-    return insert
-
-
-def next_number(session: Session, authority_id: int, register: str, year: int) -> int:
-    """Take the next number of the register for the year, in the caller's transaction.
-
-    The counter row is created if missing (INSERT ... ON CONFLICT DO NOTHING), then incremented
-    with UPDATE ... RETURNING: the row lock serialises concurrent takers, and a rollback gives
-    the number back, so there are no duplicates and no gaps (engineering.md §5)."""
-    insert = _insert(session)
-    session.execute(
-        insert(NumberCounter.__table__)
-        .values(authority_id=authority_id, register=register, year=year, last_number=0)
-        .on_conflict_do_nothing(index_elements=["authority_id", "register", "year"])
-    )
-    table = NumberCounter.__table__
-    return session.execute(
-        sa.update(table)
-        .where(table.c.authority_id == authority_id, table.c.register == register, table.c.year == year)
-        .values(last_number=table.c.last_number + 1)
-        .returning(table.c.last_number)
-    ).scalar_one()
-
-
-def _raise_counter_to(session: Session, authority_id: int, register: str, year: int, number: int) -> None:
-    insert = _insert(session)
-    table = NumberCounter.__table__
-    session.execute(
-        insert(table).values(authority_id=authority_id, register=register, year=year, last_number=0)
-        .on_conflict_do_nothing(index_elements=["authority_id", "register", "year"])
-    )
-    session.execute(
-        sa.update(table)
-        .where(table.c.authority_id == authority_id, table.c.register == register, table.c.year == year,
-               table.c.last_number < number)
-        .values(last_number=number)
-    )
-
 
 def _set_decision_date(session: Session, decision: Decision, decision_date: date) -> None:
     """The decision date fixes the year of the number and the rule set used for the money."""
@@ -124,7 +76,7 @@ def record_external_number(session: Session, decision: Decision, *, actor: User,
             number=f"{number:02d}/{decision.authority.doc_symbol}", year=year, title=clash.title,
         ))
     _set_decision_date(session, decision, decision_date)
-    _raise_counter_to(session, decision.authority_id, DECISION_REGISTER, year, number)
+    reserve_number(session, decision.authority_id, DECISION_REGISTER, year, number)
     decision.number = number
     decision.year = year
     decision.number_source = "e-office"

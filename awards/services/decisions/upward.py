@@ -2,6 +2,7 @@
 level (such a workflow ends without a decision of ours)."""
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, tzinfo
 
@@ -9,10 +10,11 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from workflows.messages import Msg, message_of
+from workflows.runtime import Workflow
 
 from ...models import (
     AgendaItem, Authority, AwardForm, CouncilSession, Dossier, Nominee, NomineeOutcome, SessionKind, SessionStatus,
-    Signer, User, WorkflowHistory,
+    Signer, UpwardProposalNumber, User, WorkflowHistory,
 )
 from ...rules.money import NoRuleSet, rule_set_on
 from ...workflow import get_workflow
@@ -30,9 +32,23 @@ def upward_proposal_states(workflow_name: str) -> frozenset[str]:
     to the central result. Empty for a workflow without that step."""
     wf = get_workflow(workflow_name)
     try:
-        start = wf.transition(UPWARD_PROPOSAL_TRANSITION).sources
+        return reachable_states(wf, wf.transition(UPWARD_PROPOSAL_TRANSITION).sources)
     except KeyError:
         return frozenset()
+
+
+def signed_proposal_states(workflow_name: str) -> frozenset[str]:
+    """The states in which the chairman has signed the tờ trình (from the target of
+    ``sign_proposal`` on): the văn thư may number it. Empty for a workflow without that step."""
+    wf = get_workflow(workflow_name)
+    try:
+        return reachable_states(wf, [wf.transition(SIGN_PROPOSAL_TRANSITION).target])
+    except KeyError:
+        return frozenset()
+
+
+def reachable_states(wf: Workflow, start: Iterable[str]) -> frozenset[str]:
+    """``start`` and every state reachable from it through the workflow's transitions."""
     seen, todo = set(start), list(start)
     while todo:
         for t in wf.transitions_from(todo.pop()):
@@ -100,6 +116,8 @@ class UpwardProposal:
     comment_closed: date | None
     signer: Signer | None
     year: int
+    # The văn thư's number and date, once given (awards.services.decisions.upward_numbering).
+    number: UpwardProposalNumber | None = None
 
 
 def upward_proposal(session: Session, dossier: Dossier, form_id: int, *, today: date,
@@ -142,7 +160,14 @@ def upward_proposal(session: Session, dossier: Dossier, form_id: int, *, today: 
         achievement=f"đã có thành tích xuất sắc trong thực hiện Phong trào thi đua {movement.title}",
         council_date=council_date, comment_closed=closes.astimezone(tz).date() if closes else None,
         signer=upward_signer(session, dossier, authority), year=today.year,
+        number=upward_number(session, dossier, form.id),
     )
+
+
+def upward_number(session: Session, dossier: Dossier, form_id: int) -> UpwardProposalNumber | None:
+    """The number the văn thư gave the dossier's tờ trình for the upward form, if any."""
+    return session.scalar(sa.select(UpwardProposalNumber).where(
+        UpwardProposalNumber.dossier_id == dossier.id, UpwardProposalNumber.award_form_id == form_id))
 
 
 def record_upward_download(session: Session, up: UpwardProposal, *, actor: User, filename: str) -> None:

@@ -18,7 +18,7 @@ T = TypeVar("T")
 
 
 def scope_paths(user: User, roles: set[str] | None = None) -> list[str]:
-    return [r.scope_unit.path for r in user.roles if roles is None or r.role in roles]
+    return [r.scope_unit.path for r in user.effective_roles() if roles is None or r.role in roles]
 
 
 def unit_in_scope_clause(unit_column, user: User, roles: set[str] | None = None):
@@ -34,19 +34,19 @@ def unit_in_scope_clause(unit_column, user: User, roles: set[str] | None = None)
 
 def deciding_scope_clause(user: User, roles: set[str] | None):
     """A SQL condition on Dossier: for a role that acts for the deciding level (not a unit's clerk
-    or head), that level lies in one of the user's scopes for the role: the award form's authority
-    unit, or for proposals upward (no authority) the top of the tree (``Dossier.deciding_path``;
+    or head), that level is one of the user's scopes for the role: the award form's authority unit,
+    or for proposals upward (no authority) the top of the tree (``Dossier.deciding_path``;
     ``User.roles_for_dossier`` is the same rule in Python)."""
     if user.has_role(Role.admin) or (roles is not None and roles <= UNIT_SIDE_ROLES):
         return sa.true()
     wanted = None if roles is None else roles - UNIT_SIDE_ROLES
-    paths = [p for p in scope_paths(user, wanted)]
-    if not paths:
+    scopes = [r.scope_unit for r in user.effective_roles() if wanted is None or r.role in wanted]
+    if not scopes:
         return sa.false()
     by_authority = Dossier.award_form_id.in_(
         sa.select(AwardForm.id).join(Authority, AwardForm.authority_id == Authority.id)
-        .where(unit_in_scope_clause(Authority.unit_id, user, wanted)))
-    roots = [p for p in paths if p.strip("/").count("/") == 0]
+        .where(Authority.unit_id.in_({u.id for u in scopes})))
+    roots = [u for u in scopes if u.parent_id is None]
     upward = Dossier.award_form_id.in_(sa.select(AwardForm.id).where(AwardForm.authority_id.is_(None)))
     return sa.or_(by_authority, upward) if roots else by_authority
 

@@ -27,9 +27,10 @@ from workflows.messages import Msg
 
 from .db import db
 from .models import (
-    Dossier, JobRun, JobStatus, NotificationKind, Role, Round, RoundExtension, RoundQuota, RoundStatus, Unit, User,
+    Authority, AwardForm, Dossier, JobRun, JobStatus, NotificationKind, Role, Round, RoundExtension, RoundQuota, RoundStatus, Unit, User,
     utcnow,
 )
+from .models.users import UNIT_SIDE_ROLES
 from .rules.calendar import WorkingCalendar, local_date
 from .services import audit
 from .services import notifications as notif
@@ -312,26 +313,38 @@ def daily_digest(session: Session, *, now: datetime) -> str:
         return "không có việc"
     cond = sa.or_(*[sa.and_(Dossier.workflow == w, Dossier.state == s) for w, s in role_of])
     rows = session.execute(
-        sa.select(Dossier.unit_id, Dossier.workflow, Dossier.state, sa.func.count(),
+        sa.select(Dossier.unit_id, Dossier.award_form_id, Dossier.workflow, Dossier.state, sa.func.count(),
                   sa.func.sum(sa.case((Dossier.overdue.is_(True), 1), else_=0)))
-        .where(cond).group_by(Dossier.unit_id, Dossier.workflow, Dossier.state)
+        .where(cond).group_by(Dossier.unit_id, Dossier.award_form_id, Dossier.workflow, Dossier.state)
     ).all()
     if not rows:
         return "không có việc"
     paths = dict(session.execute(
         sa.select(Unit.id, Unit.path).where(Unit.id.in_({r[0] for r in rows}))
     ).all())
+    # The level that decides each form's dossiers (Dossier.deciding_path): its authority's unit, or
+    # for proposals upward (no authority) the top of the dossier unit's tree.
+    authority_path = dict(session.execute(
+        sa.select(AwardForm.id, Unit.path).join(Authority, AwardForm.authority_id == Authority.id)
+        .join(Unit, Authority.unit_id == Unit.id)
+    ).all())
+
+    def deciding(unit_id: int, form_id: int) -> str:
+        return authority_path.get(form_id) or "/" + paths[unit_id].strip("/").split("/", 1)[0] + "/"
+
     base_url = current_app.config.get("PUBLIC_BASE_URL")
     users = session.scalars(sa.select(User).where(User.active.is_(True)).order_by(User.id)).unique().all()
     sent = 0
     for user in users:
         scopes: dict[str, list[str]] = {}
-        for ra in user.roles:
+        for ra in user.effective_roles():
             scopes.setdefault(ra.role, []).append(ra.scope_unit.path)
         totals: dict[tuple[str, str], list[int]] = {}
-        for unit_id, wf_name, state, count, overdue in rows:
+        for unit_id, form_id, wf_name, state, count, overdue in rows:
             role = role_of[(wf_name, state)]
-            if any(paths[unit_id].startswith(p) for p in scopes.get(role, ())):
+            if any(paths[unit_id].startswith(p)
+                   and (role in UNIT_SIDE_ROLES or deciding(unit_id, form_id) == p)
+                   for p in scopes.get(role, ())):
                 t = totals.setdefault((wf_name, state), [0, 0])
                 t[0] += count
                 t[1] += int(overdue or 0)

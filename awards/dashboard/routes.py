@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import render_template
+from flask import current_app, render_template
 from flask_login import current_user, login_required
 
 from ..access import deciding_scope_clause, unit_in_scope_clause
@@ -47,6 +47,12 @@ def index():
         ).all()
     return render_template("dashboard/index.html", blocks=_waiting_by_role(current_user),
                            open_rounds=open_rounds, now=utcnow())
+
+
+@bp.route("/favicon.ico")
+def favicon():
+    """The icon for clients that ask for /favicon.ico itself (pages link the static file)."""
+    return current_app.send_static_file("favicon.ico")
 
 
 @bp.route("/healthz")

@@ -39,10 +39,12 @@ def _today() -> date:
     return utcnow().astimezone(ZoneInfo(current_app.config["TIMEZONE"])).date()
 
 
-def _roles_here(authority: Authority) -> frozenset[str]:
+def _roles_here(authority: Authority, *, acting: bool = False) -> frozenset[str]:
+    """The user's roles for the authority's decisions: to see them, any scope over its unit; to act
+    (prepare, approve, number, issue), a scope that is the authority's own level."""
     if current_user.is_admin:
         return frozenset(r.value for r in Role)
-    return current_user.roles_covering(authority.unit)
+    return current_user.roles_at(authority.unit) if acting else current_user.roles_covering(authority.unit)
 
 
 def _load(decision_id: int) -> Decision:
@@ -54,7 +56,7 @@ def _load(decision_id: int) -> Decision:
 
 
 def _require(decision: Decision, *roles: Role) -> None:
-    if not (_roles_here(decision.authority) & {r.value for r in roles}):
+    if not (_roles_here(decision.authority, acting=True) & {r.value for r in roles}):
         abort(403)
 
 
@@ -68,7 +70,7 @@ def _signer_label(s: Signer) -> str:
 def _forms_for_user() -> list[AwardForm]:
     forms = db.session.scalars(sa.select(AwardForm).where(AwardForm.authority_id.is_not(None),
                                                           AwardForm.active.is_(True))).all()
-    return [f for f in forms if _roles_here(f.authority) & {r.value for r in PREPARE_ROLES}
+    return [f for f in forms if _roles_here(f.authority, acting=True) & {r.value for r in PREPARE_ROLES}
             and svc.decision_path(f.workflow) is not None]
 
 
@@ -131,7 +133,7 @@ def new(form_id: int):
 def detail(decision_id: int):
     """Quyết định: người nhận, tiền thưởng, trình, phê duyệt, cấp số, ban hành."""
     d = _load(decision_id)
-    roles = _roles_here(d.authority)
+    roles = _roles_here(d.authority, acting=True)  # the buttons: acting needs the authority's own level
     by_kind: dict[str, dict[str, int]] = {}
     for a in d.awards:
         row = by_kind.setdefault(a.kind, {"count": 0, "amount": a.amount, "total": 0})

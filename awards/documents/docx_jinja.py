@@ -1,17 +1,21 @@
 """Jinja as the templates use it: the environment (autoescape on) and Jinja's error messages
-told to office staff in Vietnamese, for rendering and for the check of an uploaded template."""
+told to office staff in Vietnamese, for rendering and for the check of an uploaded template.
+
+Offices upload their own Word templates, so a template is untrusted code: it runs in Jinja's
+immutable sandbox, where ``{{ cycler.__init__.__globals__.os.popen('id').read() }}`` and its like
+(underscore attributes, unsafe callables, mutating the context) are refused instead of run."""
 
 from __future__ import annotations
 
 import re
 
-from jinja2 import Environment
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from workflows.messages import Msg
 
 
-def _jinja_env() -> Environment:
-    return Environment(autoescape=True)
+def _jinja_env() -> ImmutableSandboxedEnvironment:
+    return ImmutableSandboxedEnvironment(autoescape=True)
 
 
 def N_(text: str) -> str:

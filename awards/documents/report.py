@@ -27,6 +27,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
 from .vietnamese import amount_in_words, format_number, place_date_line
+from .xlsx_cells import write_cell
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..services.reports import Breakdown, RoundReport
@@ -350,13 +351,13 @@ def _number(value: Decimal | int):
 def _write_table(ws, start_row: int, headers: Sequence[str], rows: Sequence[Sequence], money_cols=()) -> int:
     bold = Font(bold=True, name=FONT)
     for c, h in enumerate(headers, start=1):
-        cell = ws.cell(row=start_row, column=c, value=h)
+        cell = write_cell(ws, start_row, c, h)
         cell.font = bold
         cell.alignment = Alignment(wrap_text=True, vertical="center")
     r = start_row
     for r, values in enumerate(rows, start=start_row + 1):
         for c, v in enumerate(values, start=1):
-            cell = ws.cell(row=r, column=c, value=v)
+            cell = write_cell(ws, r, c, v)  # labels are names people typed: text, never a formula
             if c in money_cols:
                 cell.number_format = MONEY_FORMAT
     return r + 1
@@ -380,13 +381,12 @@ def report_xlsx(report: "RoundReport") -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = SHEETS[0]
-    ws["A1"] = "BÁO CÁO KẾT QUẢ KHEN THƯỞNG"
-    ws["A1"].font = Font(bold=True, size=14, name=FONT)
-    ws["A2"] = report_title(report)
+    write_cell(ws, 1, 1, "BÁO CÁO KẾT QUẢ KHEN THƯỞNG").font = Font(bold=True, size=14, name=FONT)
+    write_cell(ws, 2, 1, report_title(report))
     row = _write_table(ws, 4, ["Kết quả", "Số hồ sơ", "Số trường hợp"],
                        [[o.label, o.dossiers, o.nominees] for o in report.outcomes])
-    ws.cell(row=row, column=1, value="Tổng số tiền thưởng (đồng)").font = Font(bold=True, name=FONT)
-    money = ws.cell(row=row, column=3, value=report.amount_total)
+    write_cell(ws, row, 1, "Tổng số tiền thưởng (đồng)").font = Font(bold=True, name=FONT)
+    money = write_cell(ws, row, 3, report.amount_total)
     money.number_format = MONEY_FORMAT
     _write_table(ws, row + 2, ["Nhóm ưu tiên (cá nhân)", "Được khen thưởng", "Tổng cá nhân được khen thưởng",
                                "Tỷ lệ (%)", "Đề nghị", "Tổng cá nhân đề nghị", "Tỷ lệ đề nghị (%)"],

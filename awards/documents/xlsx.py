@@ -14,6 +14,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from .data import DecisionData, ProposalData
 from .decision import annex_rows, decision_context
 from .docx_render import clean_text
+from .xlsx_cells import set_value
 
 __all__ = ["render_annex_xlsx", "ANNEX_HEADERS"]
 
@@ -65,9 +66,9 @@ def render_annex_xlsx(data: Union[DecisionData, ProposalData]) -> bytes:
     ws.print_title_rows = f"{header_row}:{header_row}"
 
     def styled(value, style: str) -> WriteOnlyCell:
-        c = WriteOnlyCell(ws, value=value)
+        c = WriteOnlyCell(ws)
         c.style = style
-        return c
+        return set_value(c, value)
 
     title_lines = [
         (clean_text(ctx["annex_title"]), Font(name=FONT, size=14, bold=True)),
@@ -75,7 +76,7 @@ def render_annex_xlsx(data: Union[DecisionData, ProposalData]) -> bytes:
         (clean_text(ctx["annex_reference"]), Font(name=FONT, size=13, italic=True)),
     ]
     for i, (text, font) in enumerate(title_lines, 1):
-        c = WriteOnlyCell(ws, value=text)
+        c = set_value(WriteOnlyCell(ws), text)
         c.font = font
         c.alignment = Alignment(horizontal="center", wrap_text=True)
         ws.append([c])
@@ -97,14 +98,15 @@ def render_annex_xlsx(data: Union[DecisionData, ProposalData]) -> bytes:
     for row in rows:
         r += 1
         if row.kind == "group":
-            group_cells[0].value = clean_text(row.title)
+            set_value(group_cells[0], clean_text(row.title))
             ws.append(group_cells)
             ws.merged_cells.add(f"A{r}:{last_col}{r}")
         else:
+            # Names and details are user text: set_value keeps "=…" a string, never a formula.
             item_cells[0].value = int(row.stt)
-            item_cells[1].value = clean_text(row.name)
-            item_cells[2].value = clean_text(row.detail)
-            item_cells[3].value = _KIND_NAMES[row.recipient_kind]
+            set_value(item_cells[1], clean_text(row.name))
+            set_value(item_cells[2], clean_text(row.detail))
+            set_value(item_cells[3], _KIND_NAMES[row.recipient_kind])
             ws.append(item_cells)
 
     ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4

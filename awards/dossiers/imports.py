@@ -20,6 +20,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from workflows.messages import Msg
 
 from ..documents import vietnamese as vn
+from ..documents.xlsx_cells import text_cells
 from ..models import GENDER_LABELS, RECIPIENT_KIND_LABELS, AwardForm, Dossier, MovementIndicator, Nominee
 from ..services.dossiers import FIELD_LABELS, REQUIRED, clean_nominee_data
 
@@ -118,7 +119,7 @@ def build_template(dossier: Dossier, nominees: Iterable[Nominee] = (), *, with_h
     ws = wb.active
     ws.title = DATA_SHEET
     headers = [h for _, h, _ in COLUMNS] + [indicator_header(i) for i in indicators]
-    ws.append(headers)
+    ws.append(text_cells(ws, headers))
     bold = Font(bold=True)
     fill = PatternFill("solid", fgColor="FDE9D9")
     for idx, (_, _, width) in enumerate(COLUMNS, start=1):
@@ -135,27 +136,28 @@ def build_template(dossier: Dossier, nominees: Iterable[Nominee] = (), *, with_h
     indicator_ids = [i.id for i in indicators]
     for n in nominees:
         values = {v.indicator_id: v.value for v in n.indicator_values}
-        ws.append([
+        # Text as text: a name such as '=HYPERLINK(…)' stays a string and imports back unchanged.
+        ws.append(text_cells(ws, [
             n.kind_label, n.name, n.gender_label or None, n.birth_year,
             n.position_title, n.workplace, n.citizen_id, n.ethnicity, "Có" if n.is_leader else None,
             "Có" if n.posthumous else None, n.address, n.hamlet, n.contribution, n.contribution_value,
             form_names.get(n.award_form_id, n.award_form.name), n.achievements,
             *[float(values[i]) if i in values else None for i in indicator_ids],
-        ])
+        ]))
     last = max(VALIDATION_ROWS, ws.max_row) + 1
     for row in range(2, min(last, 2 + VALIDATION_ROWS)):
         ws[f"{cid_col}{row}"].number_format = "@"
 
     lists = wb.create_sheet(LIST_SHEET)
-    lists.append(["Loại đối tượng", "Giới tính", "Hình thức", "Có/Không"])
+    lists.append(text_cells(lists, ["Loại đối tượng", "Giới tính", "Hình thức", "Có/Không"]))
     kinds = list(RECIPIENT_KIND_LABELS.values())
     genders = list(GENDER_LABELS.values())
     yesno = ["Có", "Không"]
     for i in range(max(len(kinds), len(genders), len(forms), len(yesno))):
-        lists.append([
+        lists.append(text_cells(lists, [
             kinds[i] if i < len(kinds) else None, genders[i] if i < len(genders) else None,
             forms[i].name if i < len(forms) else None, yesno[i] if i < len(yesno) else None,
-        ])
+        ]))
     lists.sheet_state = "hidden"
 
     def validation(key: str, col: str, count: int, title: str) -> None:
@@ -176,7 +178,7 @@ def build_template(dossier: Dossier, nominees: Iterable[Nominee] = (), *, with_h
         help_ws = wb.create_sheet(HELP_SHEET, 0)
         help_ws.column_dimensions["A"].width = 120
         for line in _instructions(forms, indicators):
-            help_ws.append([line])
+            help_ws.append(text_cells(help_ws, [line]))
         help_ws["A1"].font = Font(bold=True, size=13)
         wb.active = 1
     buf = io.BytesIO()

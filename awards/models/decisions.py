@@ -31,6 +31,9 @@ DECISION_STATE_LABELS = {
     DecisionState.issued: N_("Đã ban hành"),
     DecisionState.revoked: N_("Đã hủy"),
 }
+# The stored state stays 'approved' from the chairman's approval until the signed scan issues the
+# decision; once the clerk has given it its number, "awaiting a number" no longer describes it.
+DECISION_NUMBERED_LABEL = N_("Đã cấp số, chờ ban hành")
 
 
 class Decision(Base):
@@ -88,6 +91,10 @@ class Decision(Base):
 
     @property
     def state_label(self) -> str:
+        """The state as people read it (a message id): an approved decision that has its number is
+        "numbered, awaiting issue"."""
+        if self.state == DecisionState.approved.value and self.number is not None:
+            return DECISION_NUMBERED_LABEL
         return DECISION_STATE_LABELS[DecisionState(self.state)]
 
     @property

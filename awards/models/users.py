@@ -53,32 +53,43 @@ class User(UserMixin, Base):
     def is_active(self) -> bool:  # type: ignore[override]
         return self.active
 
+    def effective_roles(self) -> list["RoleAssignment"]:
+        """The assignments that count. Administration is province-wide (users, units, rules,
+        templates): an admin assignment counts only with the top of the unit tree as its scope, so
+        a commune-scoped one (which the services refuse to create) never grants it."""
+        return [r for r in self.roles if r.role != Role.admin.value or r.scope_unit.parent_id is None]
+
     def role_names(self) -> set[str]:
-        return {r.role for r in self.roles}
+        return {r.role for r in self.effective_roles()}
 
     def has_role(self, role: str | Role) -> bool:
         return str(role) in self.role_names()
 
     def scopes(self, role: str | Role) -> list[Unit]:
-        return [r.scope_unit for r in self.roles if r.role == str(role)]
+        return [r.scope_unit for r in self.effective_roles() if r.role == str(role)]
 
     def roles_covering(self, unit: Unit) -> frozenset[str]:
         """The roles this user holds over ``unit`` (its scope contains the unit)."""
-        return frozenset(r.role for r in self.roles if r.scope_unit.contains(unit))
+        return frozenset(r.role for r in self.effective_roles() if r.scope_unit.contains(unit))
+
+    def roles_at(self, unit: Unit) -> frozenset[str]:
+        """The roles this user holds for exactly ``unit``'s level (scope == unit)."""
+        return frozenset(r.role for r in self.effective_roles() if r.scope_unit_id == unit.id)
 
     def roles_for_dossier(self, dossier: "Dossier") -> frozenset[str]:
         """The roles this user may act in on ``dossier``.
 
         The unit's own roles (clerk, head) need a scope over the dossier's unit. Every other role
-        (board, council, signer, clerk of decisions, admin) acts for the level that decides the
-        dossier, so its scope must also cover that level (``Dossier.deciding_path``): a commune's
-        own office, board or chairman never appraise, vote on or sign what the province decides."""
+        (board, council, signer, clerk of decisions) acts for the level that decides the dossier,
+        so its scope must be that level (``Dossier.deciding_path``): a commune's office, board or
+        chairman never appraise, vote on or sign what the province decides, and the province's
+        never do the commune's own Giấy khen work."""
         deciding = dossier.deciding_path
         out = set()
-        for r in self.roles:
+        for r in self.effective_roles():
             if not r.scope_unit.contains(dossier.unit):
                 continue
-            if r.role in UNIT_SIDE_ROLES or deciding.startswith(r.scope_unit.path):
+            if r.role in UNIT_SIDE_ROLES or r.scope_unit.path == deciding:
                 out.add(r.role)
         return frozenset(out)
 

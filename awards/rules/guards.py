@@ -60,6 +60,17 @@ def all_nominees_appraised(ctx: "DossierContext") -> str | None:
     return None
 
 
+def some_nominee_eligible(ctx: "DossierContext") -> str | None:
+    """An appraisal passes on only with someone to award: when every nominee was found ineligible,
+    the dossier is returned to the unit or rejected, not sent on to the council or the chairman."""
+    nominees = ctx.dossier.nominees
+    passing = (NomineeOutcome.eligible.value, NomineeOutcome.other_form.value)
+    if nominees and not any(n.outcome in passing for n in nominees):
+        return Msg("Không đối tượng nào đủ điều kiện khen thưởng: hãy trả lại đơn vị hoặc từ chối khen thưởng "
+                   "thay vì chuyển tiếp hồ sơ.")
+    return None
+
+
 def decision_numbered(ctx: "DossierContext") -> str | None:
     if not ctx.extra.get("decision_numbered"):
         return Msg("Quyết định khen thưởng chưa được cấp số.")
@@ -87,6 +98,7 @@ GUARDS: dict[str, Guard] = {
     "quota_respected": quota_respected,
     "eligibility_ok": eligibility_ok,
     "all_nominees_appraised": all_nominees_appraised,
+    "some_nominee_eligible": some_nominee_eligible,
     "decision_numbered": decision_numbered,
     "posting_closed": posting_closed,
     "central_result_recorded": central_result_recorded,

@@ -160,8 +160,8 @@ def requeue_failed(session: Session, *, actor: User, now: datetime | None = None
 
 @on_after_commit("notify")
 def notify_transition(session: Session, payload: Mapping[str, Any]) -> None:
-    """After a transition commits: tell the users responsible for the new state (and, on a return,
-    the unit's clerks). Runs in its own session; a failure here is logged, never raised into the
+    """After a transition commits: tell the users responsible for the new state (on a return, the
+    unit's clerks; on an outcome, the unit's clerks and head). Runs in its own session; a failure here is logged, never raised into the
     request whose transition already committed."""
     try:
         _notify_transition(session, payload)
@@ -184,6 +184,8 @@ def _notify_transition(session: Session, payload: Mapping[str, Any]) -> None:
         roles.add(state.responsible_role)
     if payload["to_state"] == "returned":
         roles.add(Role.unit_clerk.value)
+    if state.final:  # the outcome (issued, rejected, awarded, not awarded): the unit that proposed
+        roles |= {Role.unit_clerk.value, Role.unit_head.value}
     if not roles:
         return
     actor_id = payload.get("actor_id")
@@ -193,7 +195,7 @@ def _notify_transition(session: Session, payload: Mapping[str, Any]) -> None:
     title = f"Hồ sơ «{dossier.title}» — {state.label}"
     lines = [f"Đơn vị: {dossier.unit.name}", f"Thao tác: {transition.label}", f"Bước hiện tại: {state.label}"]
     if payload.get("comment"):
-        label = "Lý do trả lại" if payload["to_state"] == "returned" else "Ý kiến"
+        label = "Lý do trả lại" if payload["to_state"] == "returned" else "Lý do" if state.final else "Ý kiến"
         lines.append(f"{label}: {payload['comment']}")
     notify(session, users, kind=NotificationKind.workflow, title=title, body="\n".join(lines),
            link=dossier_link(dossier.id), dossier_id=dossier.id, base_url=_base_url())

@@ -15,6 +15,14 @@ class UserError(ValueError):
     """A Vietnamese message saying what to fix (a Msg: translated where it is shown)."""
 
 
+def check_scope(role: str, scope: Unit) -> None:
+    """Administration is province-wide: the admin role takes the top of the unit tree as its scope."""
+    if role == Role.admin.value and scope.parent_id is not None:
+        raise UserError(Msg("Vai trò quản trị chỉ gán với phạm vi là đơn vị cấp cao nhất (toàn tỉnh), vì người "
+                            "quản trị quản lý người dùng, danh mục và quy định chung; «%(unit)s» là đơn vị cấp "
+                            "dưới.", unit=scope.name))
+
+
 def parse_roles(session: Session, specs: list[str], default_unit: Unit) -> list[tuple[str, Unit]]:
     out = []
     for spec in specs:
@@ -27,6 +35,7 @@ def parse_roles(session: Session, specs: list[str], default_unit: Unit) -> list[
             unit = session.scalar(sa.select(Unit).where(Unit.code == code))
             if unit is None:
                 raise UserError(Msg("Không có đơn vị mã «%(code)s».", code=code))
+        check_scope(role, unit)
         out.append((role, unit))
     return out
 
@@ -83,6 +92,7 @@ def assign_role(session: Session, user: User, *, actor: User | None, role: str, 
         raise UserError(Msg("Vai trò «%(role)s» không tồn tại.", role=role))
     if scope.valid_to is not None:
         raise UserError(Msg("Đơn vị «%(unit)s» đã ngừng hoạt động; không thể dùng làm phạm vi.", unit=scope.name))
+    check_scope(role, scope)
     if any(r.role == role and r.scope_unit_id == scope.id for r in user.roles):
         raise UserError(Msg("Người dùng đã có vai trò này với phạm vi «%(unit)s».", unit=scope.name))
     ra = RoleAssignment(role=role, scope_unit=scope)

@@ -14,8 +14,8 @@ from awards.models import Attachment, Award, Certificate, Decision, Unit, User
 from tests import factories as f
 
 # Endpoints anyone may reach without logging in.
-PUBLIC = {"static", "auth.login", "auth.language", "dashboard.health", "dashboard.ready", "registry.verify", "registry.verify_form",
-          "registry.verify_lookup"}
+PUBLIC = {"static", "auth.login", "auth.language", "dashboard.health", "dashboard.ready", "dashboard.favicon",
+          "registry.verify", "registry.verify_form", "registry.verify_lookup"}
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 
 

@@ -239,3 +239,29 @@ def test_unknown_template_or_kind_is_404(admin_client, demo_ids):
         assert admin_client.get(url).status_code == 404, url
     assert upload(admin_client, aid, "khong-co", edited_decision()).status_code == 404
     assert admin_client.post("/admin/doc-templates/99999/activate").status_code == 404
+
+
+@pytest.mark.parametrize("payload", [
+    "{{ cycler.__init__.__globals__.os.popen('id').read() }}",
+    "{{ ''.__class__.__mro__[1].__subclasses__() }}",
+    "{{ authority_title.__class__.__init__.__globals__ }}",
+])
+def test_an_uploaded_template_cannot_reach_python(app, admin_client, demo_ids, payload):
+    """Templates are uploaded by offices: they render in Jinja's sandbox. A template that reaches
+    for Python internals is refused at upload or fails its preview with a message; nothing runs."""
+    aid = demo_ids["authority"]
+    resp = upload(admin_client, aid, "decision", edited_decision("QUYẾT ĐỊNH: " + payload))
+    body = htmllib.unescape(resp.get_data(as_text=True))
+    assert "uid=" not in body and "<class" not in body and "popen" not in body.split("QUYẾT ĐỊNH")[0]
+    if resp.status_code == 302:  # stored inactive: its preview must refuse, not execute
+        tid = int(resp.headers["Location"].rsplit("/", 1)[-1])
+        preview = admin_client.get(f"/admin/doc-templates/{tid}/preview.docx")
+        if preview.status_code == 200 and preview.mimetype.endswith("wordprocessingml.document"):
+            text = docx_text(preview.data)
+            assert "uid=" not in text and "<class" not in text and "__globals__" not in text
+        else:
+            page = htmllib.unescape(admin_client.get(f"/admin/doc-templates/{tid}").get_data(as_text=True)
+                                    if preview.status_code == 302 else preview.get_data(as_text=True))
+            assert "uid=" not in page
+    else:
+        assert resp.status_code == 400

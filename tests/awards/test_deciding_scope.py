@@ -1,7 +1,8 @@
 """Segregation of levels: a commune's own office, board and chairman act on what the commune
 decides (its Giấy khen), never on what the province decides for the commune's nominees (Bằng khen
-tỉnh) or proposes upward (Bằng khen Thủ tướng): not in the workflow, the queue, the dashboard or
-the notifications. The province's people still act on both."""
+tỉnh) or proposes upward (Bằng khen Thủ tướng); the province's people act on those and not on the
+commune's Giấy khen: in the workflow, the queue, the dashboard, the notifications and the decisions.
+An admin assignment counts only province-wide."""
 from __future__ import annotations
 
 import pytest
@@ -40,6 +41,8 @@ def test_commune_board_cannot_receive_a_provincial_dossier_of_its_own_commune(de
     db.session.rollback()
     assert _allowed("xa.vanphong", commune, "receive")
     assert _allowed("tdkt.chuyenvien", province, "receive")
+    # ... and the province's board does not do the commune's own Giấy khen work either.
+    assert not _allowed("tdkt.chuyenvien", commune, "receive")
 
 
 def test_commune_chairman_cannot_approve_or_sign_for_the_province(demo):
@@ -59,7 +62,7 @@ def test_queue_and_dashboard_show_only_the_level_one_decides(demo, client):
     page = queue(db.session, fx.user("xa.vanphong"), QueueFilters())
     assert [d.title for d, _ in page.rows] == ["Giấy khen của xã"]
     page = queue(db.session, fx.user("tdkt.chuyenvien"), QueueFilters())
-    assert "Bằng khen tỉnh của xã" in [d.title for d, _ in page.rows]
+    assert [d.title for d, _ in page.rows] == ["Bằng khen tỉnh của xã"]
     fx.login(client, "xa.vanphong")
     html = client.get("/review/").get_data(as_text=True)
     assert "Giấy khen của xã" in html and "Bằng khen tỉnh của xã" not in html
@@ -77,3 +80,29 @@ def test_notifications_go_to_the_deciding_board(demo):
         sa.select(Notification.user_id).where(Notification.dossier_id == d.id)).all())
     assert fx.user("tdkt.chuyenvien").id in notified
     assert fx.user("xa.vanphong").id not in notified
+
+
+def test_admin_is_province_wide_only(demo, app):
+    """Administration covers users, units, rules and templates of the whole province: the admin
+    role cannot be given with a commune as its scope, and such an assignment written straight
+    into the database grants nothing."""
+    from awards.models import RoleAssignment
+    from awards.services import users as users_svc
+
+    admin, clerk = fx.user("admin"), fx.user("xa.chuyenvien")
+    with pytest.raises(users_svc.UserError, match="đơn vị cấp cao nhất"):
+        users_svc.assign_role(db.session, clerk, actor=admin, role="admin", scope=fx.unit("X-GIAVIEN"))
+    db.session.rollback()
+    with pytest.raises(users_svc.UserError, match="đơn vị cấp cao nhất"):
+        users_svc.parse_roles(db.session, ["admin:X-GIAVIEN"], fx.unit("X-GIAVIEN"))
+    db.session.add(RoleAssignment(user_id=clerk.id, role="admin", scope_unit_id=fx.unit("X-GIAVIEN").id))
+    syt = _dossier("BK-TINH", "submitted", "Hồ sơ của xã")
+    syt.unit = fx.unit("SYT")
+    db.session.commit()
+    client = app.test_client()
+    fx.login(client, "xa.chuyenvien")
+    assert client.get("/admin/").status_code == 403
+    assert client.get("/admin/users").status_code == 403
+    assert client.get(f"/dossiers/{syt.id}").status_code == 404
+    resp = client.post(f"/admin/users/{clerk.id}/roles", data={"role": "admin", "scope": fx.unit("NB").id})
+    assert resp.status_code == 403

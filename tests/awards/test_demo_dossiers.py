@@ -235,8 +235,12 @@ def test_specialist_sees_a_full_queue_in_the_browser(demo, client):
     page = client.get("/review/")
     text = page.get_data(as_text=True)
     assert page.status_code == 200
-    for key in ("bk_syt_congdoan", "bk_syt_dieuduong", "gk_htx"):
+    for key in ("bk_syt_congdoan", "bk_syt_dieuduong"):
         assert DOSSIERS[key].title in text, key
+    assert DOSSIERS["gk_htx"].title not in text  # the commune's own Giấy khen is the commune's work
+    commune = client.application.test_client()
+    fx.login(commune, "xa.vanphong")
+    assert DOSSIERS["gk_htx"].title in commune.get("/review/").get_data(as_text=True)
 
 
 # ------------------------------------------------------------------------------------ idempotence, errors

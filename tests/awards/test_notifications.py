@@ -3,7 +3,7 @@ badge, mark as read (POST with CSRF), the admin jobs page."""
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime, timezone
 
 import pytest
 import sqlalchemy as sa
@@ -28,19 +28,20 @@ def notes(username: str) -> list[Notification]:
 
 
 def test_notify_effect_runs_after_commit_only(demo):
-    # The commune's own Giấy khen: its office (board_specialist over X-GIAVIEN) handles it, and
-    # the province's specialist, whose scope covers the commune, may receive it too.
-    d = f.make_dossier("X-GIAVIEN", "GK-XA", state="submitted")
+    # The commune's head submits a Bằng khen tỉnh dossier: the province's board specialist, who
+    # receives it, is told after commit; the commune's own office is not (it decides Giấy khen only).
+    d = f.make_dossier("X-GIAVIEN", state="draft", complete=True)
+    f.add_nominee(d)
     db.session.commit()
-    fire(db.session, d, "receive", actor=f.user("tdkt.chuyenvien"))
-    assert notes("xa.vanphong") == []  # nothing before commit
+    fire(db.session, d, "submit", actor=f.user("xa.chutich"), now=datetime(2026, 11, 10, 3, tzinfo=timezone.utc))
+    assert notes("tdkt.chuyenvien") == []  # nothing before commit
     db.session.commit()
-    [n] = notes("xa.vanphong")  # the commune's board (the actor is not told about himself)
-    assert n.kind == "workflow" and "Đang thẩm định" in n.title and n.link == f"/dossiers/{d.id}"
-    assert notes("tdkt.chuyenvien") == []
+    [n] = notes("tdkt.chuyenvien")
+    assert n.kind == "workflow" and "Đã trình" in n.title and n.link == f"/dossiers/{d.id}"
+    assert notes("xa.vanphong") == [] and notes("xa.chutich") == []  # the actor is not told about himself
     # the e-mail is queued with it, not sent
     msg = db.session.scalars(sa.select(OutboxMessage).where(OutboxMessage.notification_id == n.id)).one()
-    assert msg.status == "queued" and msg.to_addr == "xa.vanphong@ninhbinh.example.vn"
+    assert msg.status == "queued" and msg.to_addr == f.user("tdkt.chuyenvien").email
 
 
 def test_rolled_back_transition_notifies_nobody(demo):
@@ -60,6 +61,18 @@ def test_return_notifies_the_units_clerks_with_the_reason(demo):
     [n] = notes("xa.chuyenvien")
     assert "Trả lại đơn vị" in n.title and "Lý do trả lại: Thiếu biên bản họp Hội đồng." in n.body
     assert notes("syt.chuyenvien") == []  # another unit's clerk
+
+
+def test_the_outcome_is_told_to_the_unit_that_proposed(demo):
+    """A rejection (final) reaches the proposing unit's clerk and head with the reason."""
+    d = f.make_dossier("X-GIAVIEN", state="appraising")
+    db.session.commit()
+    fire(db.session, d, "reject", actor=f.user("tdkt.truongphong"), comment="Không đủ tiêu chuẩn theo quy chế.")
+    db.session.commit()
+    for username in ("xa.chuyenvien", "xa.chutich"):
+        [n] = notes(username)
+        assert "Lý do: Không đủ tiêu chuẩn theo quy chế." in n.body, username
+    assert notes("syt.chuyenvien") == [] and notes("tdkt.truongphong") == []
 
 
 def test_users_covering_follows_role_scopes(demo):

@@ -305,12 +305,13 @@ def test_daily_digest_once_per_user_per_day(demo):
     f.make_dossier("X-GIAVIEN", state="submitted", overdue=True)
     f.make_dossier("SYT", state="submitted")
     f.make_dossier("X-GIAVIEN", state="draft")
+    f.make_dossier("X-GIAVIEN", "GK-XA", state="submitted")
     db.session.commit()
     jobs.run_job("daily_digest", now=vn(2026, 11, 20, 7, 30))
     jobs.run_job("daily_digest", now=vn(2026, 11, 20, 12, 0))
-    [prov] = notes("tdkt.chuyenvien", "digest")
+    [prov] = notes("tdkt.chuyenvien", "digest")  # the two Bằng khen tỉnh, not the commune's Giấy khen
     assert "2 hồ sơ" in prov.title and "20/11/2026" in prov.title and "(1 quá hạn)" in prov.body
-    [commune] = notes("xa.vanphong", "digest")  # scope X-GIAVIEN only
+    [commune] = notes("xa.vanphong", "digest")  # its own Giấy khen only, not the province's dossier
     assert "1 hồ sơ" in commune.title
     assert len(notes("xa.chuyenvien", "digest")) == 1  # the draft waits for the unit clerk
     assert notes("syt.giamdoc", "digest") == []  # nothing waits for a unit head

@@ -31,6 +31,22 @@ def expect_flash(page: Page, text: str) -> None:
     expect(page.locator(".alert-success").filter(has_text=text).first).to_be_visible()
 
 
+def answer_next_confirm(page: Page, accept: bool = True) -> list[str]:
+    """Answer the next confirmation dialog (a form's data-confirm, static/js/app.js); the returned
+    list receives the question asked. Playwright dismisses dialogs nobody answers."""
+    asked: list[str] = []
+
+    def answer(dialog) -> None:
+        asked.append(dialog.message)
+        if accept:
+            dialog.accept()
+        else:
+            dialog.dismiss()
+
+    page.once("dialog", answer)
+    return asked
+
+
 def make_pdf(path: Path, text: str) -> Path:
     """A minimal but well-formed one-page PDF (header, objects, xref table, trailer)."""
     path.write_bytes(text_pdf([text], size=18))

@@ -21,7 +21,7 @@ from playwright.sync_api import Page, expect
 from awards.db import db
 from awards.models import AuditEvent
 from tests import factories as f
-from tests.e2e.helpers import docx_text, expect_flash, login, make_pdf, nav, squash
+from tests.e2e.helpers import answer_next_confirm, docx_text, expect_flash, login, make_pdf, nav, squash
 
 FORM_NAME = "Bằng khen của Chủ tịch Ủy ban nhân dân tỉnh"
 COLLECTIVE = "Ban Công tác Mặt trận thôn Tập Ninh"
@@ -306,8 +306,11 @@ def test_dossier_to_verified_certificate(app, live_server, new_page, steps, tmp_
         expect_flash(lead, f"«{name}»: thống nhất")
     lead.locator("#conclusion").fill("Thường trực Hội đồng thống nhất đề nghị Chủ tịch UBND tỉnh tặng Bằng khen.")
     steps.shot(lead, "lead-standing-session")
+    asked = answer_next_confirm(lead)
     lead.get_by_role("button", name="Kết thúc phiên họp và chuyển kết quả").click()
     expect_flash(lead, "1 hồ sơ đã được chuyển bước")
+    assert asked == ["Kết thúc phiên họp và chuyển kết quả của 1 hồ sơ sang bước tiếp theo? Sau đó không thể "
+                     "sửa điểm danh, biểu quyết hay kết luận."]
     steps.shot(lead, "lead-standing-closed")
 
     # ------------------------------------------------------------------ 8. the lead prepares the decision
@@ -355,6 +358,7 @@ def test_dossier_to_verified_certificate(app, live_server, new_page, steps, tmp_
 
     _protected(vt, decision_url, number, "Đã cấp số quyết định.")
     expect(vt.locator("p").filter(has_text="sổ đăng ký").first).to_contain_text("01/QĐ-UBND")
+    expect(vt.locator("p .badge").first).to_have_text("Đã cấp số, chờ ban hành")
     steps.shot(vt, "clerk-numbered")
 
     with vt.expect_download() as dl:

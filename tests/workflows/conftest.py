@@ -15,6 +15,7 @@ GUARDS = (
     "quota_respected",
     "eligibility_ok",
     "all_nominees_appraised",
+    "some_nominee_eligible",
     "decision_numbered",
     "posting_closed",
     "central_result_recorded",

@@ -78,7 +78,7 @@ COMMON = {
 EXPECTED_TRANSITIONS = {
     "bang_khen_tinh": {
         **COMMON,
-        "complete_appraisal": (("appraising",), "appraised", {"board_specialist"}, False, ("all_nominees_appraised",)),
+        "complete_appraisal": (("appraising",), "appraised", {"board_specialist"}, False, ("all_nominees_appraised", "some_nominee_eligible")),
         "send_back": (("appraised",), "appraising", {"board_lead"}, True, ()),
         "forward": (("appraised",), "standing_review", {"board_lead"}, False, ()),
         "standing_agree": (("standing_review",), "chairman_submission", {"council_secretary"}, False, ()),
@@ -86,13 +86,14 @@ EXPECTED_TRANSITIONS = {
         "submit_to_chairman": (("chairman_submission",), "chairman_review", {"board_lead"}, False, ()),
         "approve": (("chairman_review",), "approved", {"signer"}, False, ()),
         "chairman_return": (("chairman_review",), "appraising", {"signer"}, True, ()),
-        "reject": (("submitted", "appraising", "chairman_review"), "rejected", {"board_lead", "signer"}, True, ()),
+        "reject": (("submitted", "appraising", "appraised", "standing_review", "chairman_review"), "rejected",
+                   {"board_lead", "signer"}, True, ()),
         "issue": (("approved",), "issued", {"clerk"}, False, ("decision_numbered",)),
     },
     "giay_khen_xa": {
         **COMMON,
         "complete_appraisal": (
-            ("appraising",), "chairman_review", {"board_specialist"}, False, ("all_nominees_appraised",)
+            ("appraising",), "chairman_review", {"board_specialist"}, False, ("all_nominees_appraised", "some_nominee_eligible")
         ),
         "approve": (("chairman_review",), "approved", {"signer"}, False, ()),
         "chairman_return": (("chairman_review",), "appraising", {"signer"}, True, ()),
@@ -101,7 +102,7 @@ EXPECTED_TRANSITIONS = {
     },
     "de_nghi_cap_tren": {
         **COMMON,
-        "complete_appraisal": (("appraising",), "appraised", {"board_specialist"}, False, ("all_nominees_appraised",)),
+        "complete_appraisal": (("appraising",), "appraised", {"board_specialist"}, False, ("all_nominees_appraised", "some_nominee_eligible")),
         "send_back": (("appraised",), "appraising", {"board_lead"}, True, ()),
         "forward": (("appraised",), "council", {"board_lead"}, False, ()),
         "council_vote": (("council",), "public_comment", {"council_secretary"}, False, ()),

@@ -24,7 +24,7 @@ def submit_decision(session: Session, decision: Decision, *, actor: User, expect
         _fire_all(session, decision, path.submit_transition, actor=actor)
     else:
         roles = submit_roles(decision.award_form.workflow)
-        if not (actor.roles_covering(decision.authority.unit) & roles):
+        if not (actor.roles_at(decision.authority.unit) & roles):
             raise DecisionError(Msg("Bạn không có quyền trình quyết định này."))
         for d in decision_dossiers(session, decision):
             if d.state not in path.ready_states:

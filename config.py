@@ -42,6 +42,8 @@ class Config:
         # V3.3.2); the cookie is re-sent only when the session changes, not on every response.
         self.PERMANENT_SESSION_LIFETIME = timedelta(hours=8)
         self.SESSION_REFRESH_EACH_REQUEST = False
+        # There is no "remember me": the login form offers none, and a remember cookie left from an
+        # earlier version is deleted unused (awards._init_login). These bound it should one return.
         self.REMEMBER_COOKIE_DURATION = timedelta(days=7)
         self.REMEMBER_COOKIE_HTTPONLY = True
         self.REMEMBER_COOKIE_SAMESITE = "Lax"

@@ -128,3 +128,12 @@ def _init_login(app: Flask) -> None:
     from .auth.loader import load_user
 
     login_manager.user_loader(load_user)
+
+    @app.before_request
+    def _refuse_remember_cookie() -> None:
+        """Sessions end 8 hours after login and there is no "remember me". A remember cookie from
+        an earlier version must not sign anyone back in: Flask-Login skips a cookie when the
+        session says "clear", and deletes it with the response."""
+        name = app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
+        if name in request.cookies and "_user_id" not in session:
+            session["_remember"] = "clear"

@@ -51,6 +51,41 @@ def deciding_scope_clause(user: User, roles: set[str] | None):
     return sa.or_(by_authority, upward) if roots else by_authority
 
 
+# States a dossier can be in before it was ever submitted (``Dossier.submitted_dt`` is set by the
+# submit transition's snapshot and never cleared): a draft, or withdrawn before submitting.
+PRE_SUBMISSION_STATES = ("draft", "withdrawn")
+
+
+def never_submitted(dossier: Dossier) -> bool:
+    return dossier.submitted_dt is None and dossier.state in PRE_SUBMISSION_STATES
+
+
+def user_can_see_dossier(user: User, dossier: Dossier) -> bool:
+    """An unsubmitted dossier is its unit's business: only the unit's own roles (clerk, head with a
+    scope over its unit) and the administrator see it. Once submitted, the unit scope rule applies.
+    Depends on database state only, so a page cached per user stays right (any write changes the
+    cache key)."""
+    if not never_submitted(dossier) or user.has_role(Role.admin):
+        return True
+    return bool(user.roles_for_dossier(dossier) & UNIT_SIDE_ROLES)
+
+
+def dossier_visible_clause(user: User):
+    """A SQL condition on Dossier: ``user_can_see_dossier`` for lists (the unit scope is separate)."""
+    if user.has_role(Role.admin):
+        return sa.true()
+    submitted = sa.or_(Dossier.submitted_dt.is_not(None), Dossier.state.not_in(PRE_SUBMISSION_STATES))
+    return sa.or_(submitted, unit_in_scope_clause(Dossier.unit_id, user, set(UNIT_SIDE_ROLES)))
+
+
+def _owner_dossier(obj) -> Dossier | None:
+    if isinstance(obj, Dossier):
+        return obj
+    if isinstance(obj, (Nominee, Attachment)):
+        return obj.dossier
+    return None
+
+
 def user_can_see_unit(user: User, unit: Unit) -> bool:
     return user.has_role(Role.admin) or any(unit.path.startswith(p) for p in scope_paths(user))
 
@@ -72,13 +107,16 @@ def _owner_unit(obj) -> Unit:
 def get_scoped_or_404(model: type[T], object_id: int, user: User | None = None) -> T:
     """Load ``model`` by id if the user's scope covers its unit.
 
-    :raise 404: the object does not exist or lies outside the user's scope.
+    :raise 404: the object does not exist or lies outside the user's scope, or it is (part of) a
+        dossier never submitted and the user holds no role of its unit (``user_can_see_dossier``).
     """
     user = user or current_user
     obj = db.session.get(model, object_id)
     if obj is None or not user.is_authenticated:
         abort(404)
-    if not user_can_see_unit(user, _owner_unit(obj)):
+    dossier = _owner_dossier(obj)
+    if not user_can_see_unit(user, _owner_unit(obj)) or (
+            dossier is not None and not user_can_see_dossier(user, dossier)):
         g.access_denied = {"object_type": model.__tablename__, "object_id": object_id}
         abort(404)
     return obj

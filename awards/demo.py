@@ -27,6 +27,8 @@ UNITS = [  # code, name, short name, kind, parent code, head title
     ("SNV-TDKT", "Phòng Thi đua, khen thưởng - Sở Nội vụ", "Phòng TĐKT", "office", "SNV", "Trưởng phòng"),
     ("SYT", "Sở Y tế tỉnh Ninh Bình", "Sở Y tế", "department", "NB", "Giám đốc"),
     ("X-GIAVIEN", "Ủy ban nhân dân xã Gia Viễn", "Xã Gia Viễn", "commune", "NB", "Chủ tịch"),
+    ("X-GIAVIEN-VP", "Văn phòng HĐND và UBND xã Gia Viễn", "Văn phòng HĐND và UBND xã", "office", "X-GIAVIEN",
+     "Chánh Văn phòng"),
     ("X-NHOQUAN", "Ủy ban nhân dân xã Nho Quan", "Xã Nho Quan", "commune", "NB", "Chủ tịch"),
     ("P-HOALU", "Ủy ban nhân dân phường Hoa Lư", "Phường Hoa Lư", "ward", "NB", "Chủ tịch"),
     ("DN-TRANGAN", "Công ty TNHH Thương mại Tràng An Xanh", "Công ty Tràng An Xanh", "enterprise", "NB", "Giám đốc"),
@@ -67,6 +69,7 @@ def seed_demo(session: Session, *, today: date | None = None) -> bool:
     forms = _forms(session, authorities)
     _rule_sets(session, forms)
     _users(session, units)
+    _link_signers(session, authorities)
     _movement(session, units, authorities, forms, today)
     audit.record(session, "demo.seeded", details={"today": today.isoformat()})
     session.flush()
@@ -85,15 +88,19 @@ def _units(session: Session) -> dict[str, Unit]:
     return units
 
 
+# Tỉnh Ninh Bình's regulation on thi đua, khen thưởng: cited by the province's and the communes' decisions.
+PROVINCE_REGULATION = (
+    "Căn cứ Quyết định số 25/2025/QĐ-UBND ngày 20 tháng 8 năm 2025 của Ủy ban nhân dân tỉnh ban hành "
+    "Quy định về công tác thi đua, khen thưởng trên địa bàn tỉnh Ninh Bình;"
+)
+
+
 def _authorities(session: Session, units: dict[str, Unit]) -> dict[str, Authority]:
     tinh = Authority(
         code="CT-UBND-NB", name="Chủ tịch Ủy ban nhân dân tỉnh Ninh Bình", unit=units["NB"],
         header_name="ỦY BAN NHÂN DÂN\nTỈNH NINH BÌNH", place_name="Ninh Bình", doc_symbol="QĐ-UBND",
         proposal_symbol="TTr-SNV", authority_title="CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH NINH BÌNH", head_title="CHỦ TỊCH",
-        extra_legal_basis=(
-            "Căn cứ Quyết định số 25/2025/QĐ-UBND ngày 20 tháng 8 năm 2025 của Ủy ban nhân dân tỉnh ban hành "
-            "Quy định về công tác thi đua, khen thưởng trên địa bàn tỉnh Ninh Bình;"
-        ),
+        extra_legal_basis=PROVINCE_REGULATION,
         proposer_title="Giám đốc Sở Nội vụ",
         executors=("Chánh Văn phòng Ủy ban nhân dân tỉnh, Giám đốc các Sở: Nội vụ, Tài chính; Thủ trưởng các cơ quan, "
                    "đơn vị liên quan"),
@@ -104,7 +111,7 @@ def _authorities(session: Session, units: dict[str, Unit]) -> dict[str, Authorit
         code="CT-UBND-GIAVIEN", name="Chủ tịch Ủy ban nhân dân xã Gia Viễn", unit=units["X-GIAVIEN"],
         header_parent="TỈNH NINH BÌNH", header_name="ỦY BAN NHÂN DÂN\nXÃ GIA VIỄN", place_name="Gia Viễn",
         doc_symbol="QĐ-UBND", proposal_symbol="TTr-VP", authority_title="CHỦ TỊCH ỦY BAN NHÂN DÂN XÃ GIA VIỄN",
-        head_title="CHỦ TỊCH", proposer_title="Chánh Văn phòng HĐND và UBND xã",
+        head_title="CHỦ TỊCH", proposer_title="Chánh Văn phòng HĐND và UBND xã", extra_legal_basis=PROVINCE_REGULATION,
         executors="Chánh Văn phòng HĐND và UBND xã, Trưởng các thôn", copy_recipients="Như Điều 3;",
         archive_code="VP", fund_source="Quỹ thi đua, khen thưởng xã",
     )
@@ -116,6 +123,24 @@ def _authorities(session: Session, units: dict[str, Unit]) -> dict[str, Authorit
         Signer(authority=xa, full_name="Phạm Văn Tùng", position_title="CHỦ TỊCH", is_head=True, position_order=0),
     ])
     return {"tinh": tinh, "xa": xa}
+
+
+# Signer (authority code, full name) -> the demo account that approves what that signer signs. The
+# provincial chairman Trần Minh Khôi has no demo account: a decision he would sign waits until an
+# administrator links him (Quản trị › Cơ quan có thẩm quyền), which the decision page says.
+SIGNER_ACCOUNTS = {
+    ("CT-UBND-NB", "Lê Thị Hồng Vân"): "chutich",
+    ("CT-UBND-GIAVIEN", "Phạm Văn Tùng"): "xa.chutich",
+}
+
+
+def _link_signers(session: Session, authorities: dict[str, Authority]) -> None:
+    for authority in authorities.values():
+        for signer in authority.signers:
+            username = SIGNER_ACCOUNTS.get((authority.code, signer.full_name))
+            if username is not None:
+                signer.user_id = session.scalar(sa.select(User.id).where(User.username == username))
+    session.flush()
 
 
 def _forms(session: Session, authorities: dict[str, Authority]) -> dict[str, AwardForm]:

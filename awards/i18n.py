@@ -32,17 +32,15 @@ def tr(value: Any) -> str:
     if isinstance(value, Msg):
         if value.parts is not None:
             text = value.sep.join(tr(p) for p in value.parts)
-            translated = text != value.sep.join(str(p) for p in value.parts)
         else:
             assert value.msgid is not None
             template = gettext(value.msgid)
-            translated = template != value.msgid
             text = template % {k: tr(v) if isinstance(v, (Msg, BaseException)) else v
                                for k, v in value.params.items()}
         if value.lowered:
-            # Vietnamese lower-cases the whole label; a translation only its first letter, so
-            # that names inside it keep their capitals ("the Standing Committee").
-            text = text[:1].lower() + text[1:] if translated else text.lower()
+            # Only the first letter, in Vietnamese as in a translation, so that names and
+            # acronyms inside the label keep their capitals ("Hội đồng TĐKT", "the Standing Committee").
+            text = text[:1].lower() + text[1:]
         return text
     if isinstance(value, BaseException):
         if len(value.args) == 1 and isinstance(value.args[0], Msg):

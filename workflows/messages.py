@@ -15,7 +15,7 @@ services and rules, which also run under the CLI and the scheduler)::
   parameter that should be translated too (a label, another sentence) is passed as a ``Msg``;
   a workflow's labels, which are message ids themselves, are wrapped as ``Msg(label)``.
 * Several sentences shown as one are :meth:`Msg.joined`, so each is translated on its own; a
-  label lower-cased inside a sentence is ``Msg(label).lower()``, lower-cased once translated.
+  label inside a sentence is ``Msg(label).lower()`` (a small first letter, once translated too).
 
 This module is pure standard library, like the rest of the package. It also holds the Babel
 extractor for the TOML definitions, whose labels are message ids (see babel.cfg).
@@ -35,7 +35,7 @@ class Msg(str):
     """A Vietnamese sentence (this ``str``) with the message id and parameters to translate it.
 
     ``msgid`` is None for a :meth:`joined` message, whose ``parts`` are translated one by one;
-    ``lowered`` says the translation is lower-cased too (see :meth:`lower`).
+    ``lowered`` says the translation gets a small first letter too (see :meth:`lower`).
     """
 
     msgid: str | None
@@ -54,12 +54,18 @@ class Msg(str):
         return _make(sep.join(items), None, {}, items, sep, False)
 
     def lower(self) -> Msg:  # type: ignore[override]
-        """The lower-cased text (a label inside a sentence), lower-cased again once translated."""
-        return _make(str.lower(self), self.msgid, self.params, self.parts, self.sep, True)
+        """The label with a small first letter, to stand inside a sentence ("Biên bản họp Hội đồng
+        TĐKT đơn vị" -> "biên bản họp Hội đồng TĐKT đơn vị": names and acronyms keep their
+        capitals); its translation likewise once translated."""
+        return _make(_first_lower(self), self.msgid, self.params, self.parts, self.sep, True)
 
     def __reduce__(self) -> tuple[Any, ...]:
         # Pickle and copy keep the translation data (str's own reduction would keep the text only).
         return (_make, (str(self), self.msgid, self.params, self.parts, self.sep, self.lowered))
+
+
+def _first_lower(text: str) -> str:
+    return text[:1].lower() + text[1:]
 
 
 def _make(text: str, msgid: str | None, params: dict[str, Any], parts: tuple[str, ...] | None, sep: str,

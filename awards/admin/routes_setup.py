@@ -12,7 +12,7 @@ from sqlalchemy.orm import selectinload
 from ..db import db
 from ..i18n import label, tr
 from ..models import (
-    RECIPIENT_KIND_LABELS, Authority, AwardForm, Decision, RecipientKind, RuleSet, Signer, User, utcnow,
+    RECIPIENT_KIND_LABELS, Authority, AwardForm, Decision, RecipientKind, RuleSet, Signer, utcnow,
 )
 from ..rules.money import amount_for
 from ..services import admin as svc
@@ -94,10 +94,20 @@ def authority_edit(authority_id: int):
         (400 if form.is_submitted() else 200)
 
 
-def _signer_form(obj: Signer | None = None) -> SignerForm:
+def _signer_form(authority: Authority, obj: Signer | None = None) -> SignerForm:
+    """The account choices: active users with the signer role at the authority's own unit (only the
+    linked account approves the decisions this signer signs), plus the one linked now, if it no
+    longer qualifies, so that the page shows it."""
     form = SignerForm(obj=obj)
-    users = db.session.execute(sa.select(User.id, User.full_name, User.username).order_by(User.full_name)).all()
-    form.user_id.choices = [("", gettext("— Không liên kết —"))] + [(u.id, f"{u.full_name} ({u.username})") for u in users]
+    pairs = [("", gettext("— Không liên kết —"))] + [
+        (u.id, f"{u.full_name} ({u.username})") for u in svc.signer_accounts(db.session, authority)]
+    if obj is not None and obj.user is not None and obj.user_id not in {p[0] for p in pairs}:
+        pairs.append((obj.user_id, gettext("%(name)s (%(username)s) — không còn vai trò người ký tại đơn vị này",
+                                           name=obj.user.full_name, username=obj.user.username)))
+    form.user_id.choices = pairs
+    form.user_id.description = gettext(
+        "Chỉ tài khoản được liên kết mới phê duyệt hoặc trả lại được quyết định do người này ký. Danh sách gồm "
+        "các tài khoản đang hoạt động có vai trò người ký tại %(unit)s.", unit=authority.unit.name)
     return form
 
 
@@ -112,7 +122,7 @@ def _signer_values(form: SignerForm) -> dict:
 def signer_new(authority_id: int):
     """Thêm người ký."""
     authority = get_or_404(Authority, authority_id)
-    form = _signer_form()
+    form = _signer_form(authority)
     if form.validate_on_submit():
         try:
             svc.create_signer(db.session, authority, actor=actor(), **_signer_values(form))
@@ -133,7 +143,7 @@ def signer_new(authority_id: int):
 def signer_edit(signer_id: int):
     """Sửa người ký."""
     signer = get_or_404(Signer, signer_id)
-    form = _signer_form(signer)
+    form = _signer_form(signer.authority, signer)
     back = url_for("admin.authority_edit", authority_id=signer.authority_id)
     if form.validate_on_submit():
         try:

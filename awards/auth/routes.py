@@ -10,10 +10,53 @@ from ..authz import mark_fresh
 from ..db import db
 from ..extensions import limiter
 from ..i18n import tr
+from ..models import utcnow
 from ..services import accounts, audit
 from ..services.passwords import verify_password
 from . import bp
 from .forms import ConfirmForm, LoginForm, PasswordChangeForm, ReauthForm
+
+
+# When the session began (a timestamp, set at login). The session ends PERMANENT_SESSION_LIFETIME
+# later however it is used: Flask re-signs the cookie, with a new expiry, whenever the session
+# changes (a flash, the language, a fresh login), which alone would push the end back.
+LOGIN_AT_KEY = "login_at"
+
+
+@bp.before_app_request
+def _end_session_after_lifetime():
+    if "_user_id" not in session:
+        return None
+    now = utcnow().timestamp()
+    started = session.get(LOGIN_AT_KEY)
+    if started is None:  # a session from before this check: it counts from now
+        session[LOGIN_AT_KEY] = now
+    elif now - started > current_app.permanent_session_lifetime.total_seconds():
+        logout_user()
+        _clear_session()  # the view then runs anonymously: a protected page leads to the login
+    return None
+
+
+# Set at login when an administrator set the password (accounts.must_change_password): until the
+# user picks their own, every page but these leads to the password form. The flag lives in the
+# signed session; a reset or a change bumps the session version, so it cannot outlive either.
+MUST_CHANGE_KEY = "must_change_password"
+MUST_CHANGE_ALLOWED = {"auth.password", "auth.logout", "auth.logout_everywhere", "auth.language", "auth.login",
+                       "static"}
+
+
+def _flash_must_change() -> None:
+    flash(gettext("Mật khẩu của bạn do quản trị viên đặt lại. Vui lòng đổi mật khẩu trước khi tiếp tục."),
+          "warning")
+
+
+@bp.before_app_request
+def _require_password_change():
+    if (session.get(MUST_CHANGE_KEY) and request.endpoint not in MUST_CHANGE_ALLOWED
+            and current_user.is_authenticated):
+        _flash_must_change()
+        return redirect(url_for("auth.password"))
+    return None
 
 
 def _safe_next(target: str | None) -> str:
@@ -57,10 +100,15 @@ def login():
         db.session.commit()
         if result.user is not None:
             _clear_session()
-            login_user(result.user, remember=form.remember.data,
-                       duration=current_app.config["REMEMBER_COOKIE_DURATION"])
+            # No "remember me": a session ends 8 hours after login (config.PERMANENT_SESSION_LIFETIME).
+            login_user(result.user, remember=False)
             session.permanent = True
+            session[LOGIN_AT_KEY] = utcnow().timestamp()
             mark_fresh()
+            if result.must_change_password:
+                session[MUST_CHANGE_KEY] = True
+                _flash_must_change()
+                return redirect(url_for("auth.password"))
             return redirect(_safe_next(request.args.get("next")))
         flash(tr(result.message), "danger")
     return render_template("auth/login.html", form=form)
@@ -125,6 +173,7 @@ def password():
         else:
             db.session.commit()
             login_user(current_user._get_current_object(), fresh=True)
+            session.pop(MUST_CHANGE_KEY, None)
             mark_fresh()
             flash(gettext("Đã đổi mật khẩu. Các phiên đăng nhập khác đã kết thúc."), "success")
             return redirect(url_for("dashboard.index"))

@@ -11,7 +11,7 @@ from ..authz import role_required
 from ..db import db
 from ..i18n import tr
 from ..models import (
-    AgendaItem, CouncilMember, CouncilSession, Role, SessionKind, Unit, User, VoteChoice, utcnow,
+    AgendaItem, SESSION_KIND_LABELS, CouncilMember, CouncilSession, Role, SessionKind, Unit, User, VoteChoice, utcnow,
 )
 from ..models.council import VOTE_CHOICE_LABELS
 from ..services import council as svc
@@ -36,7 +36,28 @@ def _can_edit(cs: CouncilSession) -> bool:
     return Role.council_secretary.value in current_user.roles_covering(unit) or current_user.is_admin
 
 
-def _default_members() -> str:
+def _member_line(name: str, position: str | None, standing: bool) -> str:
+    return f"{name} | {position or ''}{' | TT' if standing else ''}"
+
+
+def _default_members(kind: str) -> str:
+    """The members to start from: those of the latest session in the secretary's scope (for a
+    standing session, its standing members); without any session yet, the council's user accounts
+    (for a standing session, only those who sit on the standing committee)."""
+    in_scope = unit_in_scope_clause(CouncilSession.unit_id, current_user, {Role.council_secretary.value})
+    latest = sa.select(CouncilSession).where(in_scope).order_by(
+        CouncilSession.meeting_date.desc(), CouncilSession.id.desc()).limit(1)
+    if kind == SessionKind.standing.value:
+        last = db.session.scalars(latest).first()
+        if last is not None:
+            members = [m for m in last.members if m.is_standing] or (
+                last.members if last.kind == SessionKind.standing.value else [])
+            if members:
+                return "\n".join(_member_line(m.full_name, m.position_title, True) for m in members)
+    else:
+        last = db.session.scalars(latest.where(CouncilSession.kind == SessionKind.council.value)).first()
+        if last is not None and last.members:
+            return "\n".join(_member_line(m.full_name, m.position_title, m.is_standing) for m in last.members)
     users = db.session.scalars(
         sa.select(User).where(User.active.is_(True)).order_by(User.id)
     ).all()
@@ -46,8 +67,9 @@ def _default_members() -> str:
         if names & {Role.council_member.value, Role.council_secretary.value} or (
             Role.signer.value in names and u.unit.parent_id is None
         ):
-            standing = " | TT" if names & {Role.council_secretary.value, Role.signer.value} else ""
-            lines.append(f"{u.full_name} | {u.position or ''}{standing}")
+            standing = bool(names & {Role.council_secretary.value, Role.signer.value})
+            if standing or kind != SessionKind.standing.value:
+                lines.append(_member_line(u.full_name, u.position, standing))
     return "\n".join(lines)
 
 
@@ -82,14 +104,16 @@ def index():
 def new():
     """Lập phiên họp: chương trình gồm các đối tượng đã thẩm định đang chờ Hội đồng."""
     form = SessionForm()
-    kind = request.values.get("kind") if request.values.get("kind") in SessionKind.values() else "council"
+    # The kind comes from the form on a POST (the page's own choice), from the address on a GET.
+    raw = request.form.get("kind") if request.method == "POST" else request.args.get("kind")
+    kind = raw if raw in SessionKind.values() else SessionKind.council.value
+    form.kind.data = kind
     if request.method == "GET":
-        form.kind.data = kind
         form.title.data = ("Phiên họp Hội đồng Thi đua - Khen thưởng tỉnh xét đề nghị khen thưởng cấp trên"
                            if kind == "council" else "Phiên họp Thường trực Hội đồng xét Bằng khen của Chủ tịch UBND tỉnh")
         form.meeting_date.data = utcnow().date()
-        form.members.data = _default_members()
-    candidates = svc.agenda_candidates(db.session, current_user, form.kind.data or kind)
+        form.members.data = _default_members(kind)
+    candidates = svc.agenda_candidates(db.session, current_user, kind)
     if form.validate_on_submit():
         chosen = set(int(x) for x in request.form.getlist("dossier") if x.isdigit())
         dossiers = [d for d in candidates if d.id in chosen]
@@ -106,7 +130,8 @@ def new():
             db.session.commit()
             flash(gettext("Đã lập phiên họp."), "success")
             return redirect(url_for("council.detail", session_id=cs.id))
-    return render_template("council/new.html", form=form, candidates=candidates, considered=svc.considered)
+    return render_template("council/new.html", form=form, kind=kind, candidates=candidates, considered=svc.considered,
+                           kinds=[(k.value, SESSION_KIND_LABELS[k]) for k in SessionKind])
 
 
 @bp.route("/<int:session_id>")

@@ -4,9 +4,11 @@ import sqlalchemy as sa
 from flask import current_app, render_template
 from flask_login import current_user, login_required
 
-from ..access import deciding_scope_clause, unit_in_scope_clause
+from ..access import deciding_scope_clause, unit_in_scope_clause, user_can_see_unit
 from ..db import db
-from ..models import ROLE_LABELS, Dossier, Role, Round, RoundStatus, utcnow
+from ..models import (
+    ROLE_LABELS, CouncilMember, CouncilSession, Dossier, Role, Round, RoundStatus, SessionStatus, Unit, utcnow,
+)
 from ..workflow import get_workflows
 from . import bp
 
@@ -34,6 +36,22 @@ def _waiting_by_role(user) -> list[dict]:
     return blocks
 
 
+# Who may open a council session's page (as awards/council/routes.VIEW_ROLES).
+COUNCIL_VIEW_ROLES = (Role.council_secretary, Role.council_member, Role.board_lead, Role.board_specialist,
+                      Role.signer, Role.admin)
+
+
+def _my_open_sessions(user) -> list[dict]:
+    """Open council sessions the user sits on (linked as a member), and whether they may open its page."""
+    sessions = db.session.scalars(
+        sa.select(CouncilSession).join(CouncilMember, CouncilMember.session_id == CouncilSession.id)
+        .where(CouncilMember.user_id == user.id, CouncilSession.status == SessionStatus.open.value)
+        .order_by(CouncilSession.meeting_date, CouncilSession.id).distinct()
+    ).all()
+    may_view = any(user.has_role(r) for r in COUNCIL_VIEW_ROLES)
+    return [{"session": cs, "link": may_view and user_can_see_unit(user, db.session.get(Unit, cs.unit_id))} for cs in sessions]
+
+
 @bp.route("/")
 @login_required
 def index():
@@ -46,7 +64,7 @@ def index():
             .order_by(Round.closes_dt)
         ).all()
     return render_template("dashboard/index.html", blocks=_waiting_by_role(current_user),
-                           open_rounds=open_rounds, now=utcnow())
+                           open_rounds=open_rounds, sessions=_my_open_sessions(current_user), now=utcnow())
 
 
 @bp.route("/favicon.ico")

@@ -140,8 +140,11 @@ def detail(decision_id: int):
         row["count"] += 1
         row["total"] += a.amount
     nf = NumberForm(version=d.version, decision_date=d.decision_date or _today())
+    approver = svc.approver_of(d)
+    may_approve = "signer" in roles and approver is not None and approver.id == current_user.id
     return render_template(
         "decisions/detail.html", d=d, roles=roles, by_kind=by_kind, kind_labels=RECIPIENT_KIND_LABELS,
+        approver=approver, may_approve=may_approve, may_return=may_approve or ("signer" in roles and d.signer is None),
         dossiers=svc.decision_dossiers(db.session, d),
         can_submit=bool(roles & (svc.submit_roles(d.award_form.workflow) | {Role.admin.value})),
         number_form=nf, issue_form=IssueForm(version=d.version, decision_date=d.decision_date),

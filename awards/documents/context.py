@@ -16,12 +16,14 @@ from .data import (
     DEFAULT_LEGAL_BASIS, CertificateItem, Collective, DecisionData, Household, Individual, MinutesData,
     ProposalData, Recipients, Signer, VoteRow,
 )
-from .vietnamese import format_date, format_doc_number, format_short_date, place_date_line
+from .vietnamese import (
+    address_line, collapse_spaces, format_date, format_doc_number, format_short_date, place_date_line,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     from sqlalchemy.orm import Session
 
-    from ..models import Authority, Award, CouncilSession, Decision, Nominee
+    from ..models import Authority, Award, CouncilSession, Decision, Nominee, Unit
     from ..models import Signer as SignerRow
     from ..services.decisions import UpwardProposal
     from .overlay import OverlayLayout
@@ -41,11 +43,11 @@ def recipients(awards: list["Award"]) -> Recipients:
         if a.status == "revoked":
             continue
         if a.kind == "collective":
-            r.collectives.append(Collective(a.name, a.address or (a.workplace or "")))
+            r.collectives.append(Collective(a.name, address_line(a.address) or (a.workplace or "")))
         elif a.kind == "individual":
             r.individuals.append(Individual(a.name, a.gender or "male", a.position_title or "", a.workplace or ""))
         else:
-            r.households.append(Household(a.name, a.gender or "male", a.address or ""))
+            r.households.append(Household(a.name, a.gender or "male", address_line(a.address)))
     return r
 
 
@@ -54,12 +56,11 @@ def nominee_recipients(nominees: Sequence["Nominee"]) -> Recipients:
     r = Recipients()
     for n in nominees:
         if n.kind == "collective":
-            r.collectives.append(Collective(n.name, n.address or ""))
+            r.collectives.append(Collective(n.name, address_line(n.address)))
         elif n.kind == "individual":
             r.individuals.append(Individual(n.name, n.gender or "male", n.position_title or "", n.workplace or ""))
         else:
-            address = ", ".join(x for x in (n.hamlet, n.address) if x)
-            r.households.append(Household(n.name, n.gender or "male", address))
+            r.households.append(Household(n.name, n.gender or "male", address_line(n.hamlet, n.address)))
     return r
 
 
@@ -125,6 +126,10 @@ def _amounts(decision: "Decision") -> dict[str, int]:
     return out
 
 
+# The tờ trình's date when none was entered: placeholders to fill in by hand.
+PROPOSAL_DATE_BLANK = "ngày … tháng … năm …"
+
+
 def decision_data(decision: "Decision") -> DecisionData:
     """The decision as DecisionData; the căn cứ and amounts come from the decision's snapshot."""
     auth = decision.authority
@@ -132,9 +137,11 @@ def decision_data(decision: "Decision") -> DecisionData:
     amounts = _amounts(decision)
     proposal = ""
     if decision.proposal_number or decision.proposal_date:
-        when = format_date(decision.proposal_date) if decision.proposal_date else ""
-        proposal = (f"Theo đề nghị của {texts.proposer or 'Giám đốc Sở Nội vụ'} tại Tờ trình số "
-                    f"{decision.proposal_number or '...'} {when}").strip()
+        ref = proposal_reference(decision)
+        # No date entered yet: blanks to fill in by hand, like a draft's own date.
+        when = format_date(decision.proposal_date) if decision.proposal_date else PROPOSAL_DATE_BLANK
+        who = f" của {texts.proposer}" if texts.proposer else ""
+        proposal = f"Theo đề nghị{who} tại Tờ trình số {ref.text} {when}"
     elif texts.proposer:
         proposal = f"Theo đề nghị của {texts.proposer}"
     year = decision.year or (decision.decision_date.year if decision.decision_date else None)
@@ -167,37 +174,152 @@ def decision_data(decision: "Decision") -> DecisionData:
     )
 
 
+@dataclass(frozen=True)
+class ProposalReference:
+    """The tờ trình a decision cites: its number and ký hiệu as the decision and the tờ trình
+    itself both print them. A typed "15/TTr-UBND" gives its own ký hiệu; a bare "15" takes the
+    authority's (Authority.proposal_symbol)."""
+
+    number: int | None
+    symbol: str
+    text: str
+
+
+def proposal_reference(decision: "Decision") -> ProposalReference:
+    typed = collapse_spaces(decision.proposal_number)
+    head, sep, rest = typed.partition("/")
+    symbol = rest.strip() if sep and rest.strip() else decision.authority.proposal_symbol
+    number = int(head) if head.strip().isdigit() and int(head) > 0 else None
+    if number is not None:
+        text = format_doc_number(number, symbol)
+    else:  # not a number the register could give: cited as typed (or blank to fill in)
+        text = typed or format_doc_number(None, symbol)
+    return ProposalReference(number=number, symbol=symbol, text=text)
+
+
+def unit_head_name(session: "Session | None", unit: "Unit") -> str:
+    """The full name of the unit's head, "" when the data does not say: an active user with the
+    unit_head role for it, else one whose recorded position is the unit's head ("Chánh Văn phòng
+    HĐND và UBND xã" for Văn phòng HĐND và UBND xã), among the users of the unit or the one above."""
+    if session is None:
+        return ""
+    import sqlalchemy as sa
+
+    from ..models import RoleAssignment, Unit, User
+
+    name = session.scalar(
+        sa.select(User.full_name).join(RoleAssignment, RoleAssignment.user_id == User.id)
+        .where(RoleAssignment.role == "unit_head", RoleAssignment.scope_unit_id == unit.id, User.active.is_(True))
+        .order_by(User.id).limit(1)
+    )
+    if name:
+        return name
+    phrases = set(_head_phrases(unit))
+    if not phrases:
+        return ""
+    around = unit.parent or unit
+    users = session.execute(
+        sa.select(User.full_name, User.position).join(Unit, Unit.id == User.unit_id)
+        .where(User.active.is_(True), User.position.is_not(None), Unit.path.startswith(around.path))
+        .order_by(User.id)
+    ).all()
+    return next((full for full, position in users if collapse_spaces(position).casefold() in phrases), "")
+
+
+def _words(text: str) -> list[str]:
+    return collapse_spaces(text).split()
+
+
+def _head_phrases(unit: "Unit") -> list[str]:
+    """How the unit's head is written: head_title + the unit's (short) name, a shared word run
+    written once ("Chánh Văn phòng" + "Văn phòng HĐND và UBND xã")."""
+    head = _words(unit.head_title or "")
+    if not head:
+        return []
+    out = []
+    for name in (unit.short_name, unit.name):
+        words = _words(name or "")
+        if not words:
+            continue
+        fold_h, fold_n = [w.casefold() for w in head], [w.casefold() for w in words]
+        shared = max((k for k in range(1, min(len(head), len(words)) + 1) if fold_h[-k:] == fold_n[:k]), default=0)
+        out.append(" ".join(head + words[shared:]).casefold())
+    return out
+
+
+def proposer_unit(session: "Session | None", authority: "Authority", title: str) -> "Unit | None":
+    """The unit whose head is ``title`` (the authority's proposer_title, "Giám đốc Sở Nội vụ"):
+    the authority's unit or one under it, by its head_title and name; None when none matches."""
+    want = collapse_spaces(title).casefold()
+    if session is None or not want:
+        return None
+    import sqlalchemy as sa
+
+    from ..models import Unit
+
+    units = session.scalars(
+        sa.select(Unit).where(Unit.path.startswith(authority.unit.path), Unit.head_title.is_not(None))
+        .order_by(Unit.valid_to.is_not(None), Unit.path)
+    ).all()
+    phrases = [(u, p) for u in units for p in _head_phrases(u)]
+    return (next((u for u, p in phrases if p == want), None)
+            or next((u for u, p in phrases if p.startswith(want + " ")), None))
+
+
+UBND = "Ủy ban nhân dân"
+
+
+def _governing_line(unit: "Unit") -> tuple[str, ...]:
+    """The governing body's header line: "UBND TỈNH NINH BÌNH" for a unit under the province."""
+    parent = unit.parent
+    if parent is None:
+        return ()
+    name = collapse_spaces(parent.name)
+    if name.casefold().startswith(UBND.casefold()):
+        name = "UBND" + name[len(UBND):]
+    return (name.upper(),)
+
+
 def proposal_data(decision: "Decision", appraisal: str = "") -> ProposalData:
-    """The board's tờ trình to the chairman for this decision."""
+    """The tờ trình to the deciding authority for this decision, issued by the proposer (the
+    authority's proposer_title: "Giám đốc Sở Nội vụ" -> Sở Nội vụ, signed by its head)."""
     auth = decision.authority
-    board = decision_texts(decision).proposer or "Giám đốc Sở Nội vụ"
-    proposer = board.replace("Giám đốc ", "").replace("Chánh ", "") if board else "Sở Nội vụ"
-    number = None
-    if decision.proposal_number:
-        head = decision.proposal_number.split("/")[0]
-        number = int(head) if head.isdigit() else None
+    session = _session_of(decision)
+    title = decision_texts(decision).proposer
+    unit = proposer_unit(session, auth, title) if title else auth.unit
+    if unit is not None:
+        body = collapse_spaces(unit.short_name or unit.name)
+        parent, header = _governing_line(unit), (body.upper(),)
+        if unit.id == auth.unit_id:
+            parent, header = tuple([auth.header_parent] if auth.header_parent else []), tuple(auth.header_lines)
+        signer = Signer.head((unit.head_title or auth.head_title).upper(), unit_head_name(session, unit))
+    else:
+        # A proposer the unit tree does not know: the authority's own header, the title as typed.
+        body = title
+        parent, header = tuple([auth.header_parent] if auth.header_parent else []), tuple(auth.header_lines)
+        signer = Signer.head(title.upper(), "")
+    ref = proposal_reference(decision)
     year = decision.proposal_date.year if decision.proposal_date else (
         decision.decision_date.year if decision.decision_date else None)
     return ProposalData(
         recipients=recipients(list(decision.awards)),
         variant="board",
-        authority_lines=(proposer.upper(),),
-        authority_parent=(f"UBND TỈNH {auth.place_name.upper()}",) if auth.header_parent is None
-        else (auth.header_parent,),
+        authority_lines=header,
+        authority_parent=parent,
         place=auth.place_name,
-        symbol=auth.proposal_symbol,
-        number=number,
+        symbol=ref.symbol,
+        number=ref.number,
         date=decision.proposal_date,
         year=year,
         award_name=decision.award_form.name,
         addressee=auth.name,
-        proposer=proposer,
-        decider=auth.name.replace(" tỉnh Ninh Bình", " tỉnh"),
+        proposer=body,
+        decider=auth.name,
         basis=[_strip_end(b) for b in ((decision.snapshot or {}).get("legal_basis") or [])],
         achievement=decision.achievement_phrase or "đã có thành tích xuất sắc trong phong trào thi đua",
         appraisal=appraisal,
         archive_line=f"Lưu: VT, {auth.archive_code}.",
-        signer=Signer.head("GIÁM ĐỐC" if "Giám đốc" in board else "CHÁNH VĂN PHÒNG", ""),
+        signer=signer,
     )
 
 
@@ -292,9 +414,9 @@ def certificate_items(decision: "Decision") -> list[CertificateItem]:
             from .vietnamese import gender_title
 
             name = f"Hộ {gender_title(a.gender or 'male').lower()} {a.name}"
-            detail = a.address or ""
+            detail = address_line(a.address)
         else:
-            name, detail = a.name, a.address or ""
+            name, detail = a.name, address_line(a.address)
         items.append(CertificateItem(
             serial=cert.serial, verification_code=cert.verification_code, verify_url=verify_url(cert.verification_code),
             recipient=name, recipient_detail=detail, achievement=achievement, issuer=auth.authority_title,
@@ -330,7 +452,7 @@ def minutes_data(cs: "CouncilSession") -> MinutesData:
         threshold_over=rule.threshold_base if rule else "present",
         strictly_greater=False if rule else True,
         council_name="Hội đồng Thi đua - Khen thưởng tỉnh" if rule else "Thường trực Hội đồng Thi đua - Khen thưởng tỉnh",
-        date=cs.meeting_date, year=cs.meeting_date.year,
+        date=cs.meeting_date, year=cs.meeting_date.year, meeting_time=format_date(cs.meeting_date),
         title_line=cs.title, meeting_place=cs.location or "", chair=chair, secretary=secretary,
         paragraphs=[p for p in [cs.agenda_notes or ""] + opinions if p],
         conclusion=cs.conclusion or "", chair_name=chair, secretary_name=secretary,

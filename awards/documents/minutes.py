@@ -31,6 +31,14 @@ def percent_text(numerator: int, denominator: int) -> str:
     return f"{hundredths // 100},{hundredths % 100:02d}"
 
 
+# What a heading line ("Thời gian: …") says when the session does not record it.
+UNRECORDED = "chưa ghi"
+
+
+def _or_unrecorded(text: str) -> str:
+    return text.strip().rstrip(".").strip() or UNRECORDED
+
+
 def minutes_context(data: MinutesData) -> dict[str, Any]:
     year = data.effective_year
     ctx = header_context(
@@ -57,10 +65,10 @@ def minutes_context(data: MinutesData) -> dict[str, Any]:
     ctx.update(
         {
             "title_line": data.title_line,
-            "meeting_time": data.meeting_time.strip().rstrip("."),
-            "meeting_place": data.meeting_place.strip().rstrip("."),
-            "chair": data.chair.strip().rstrip("."),
-            "secretary": data.secretary.strip().rstrip("."),
+            "meeting_time": _or_unrecorded(data.meeting_time),
+            "meeting_place": _or_unrecorded(data.meeting_place),
+            "chair": _or_unrecorded(data.chair),
+            "secretary": _or_unrecorded(data.secretary),
             "attendance": attendance,
             "quorum_text": quorum_text,
             "paragraphs": [p for p in data.paragraphs if p and p.strip()],

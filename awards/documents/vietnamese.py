@@ -332,3 +332,33 @@ def _gender_title_str(value: str) -> str:
     if key in _FEMALE:
         return "Bà"
     raise ValueError(f"unknown gender: {value!r}")
+
+
+# --------------------------------------------------------------------------- addresses
+
+# Administrative words that open a part of an address ("Thôn Tập Ninh", "Xã Gia Viễn"): written
+# with a small letter inside the line, "thôn Tập Ninh, xã Gia Viễn, tỉnh Ninh Bình".
+_ADMIN_WORD = re.compile(
+    r"^(Tổ dân phố|Khu phố|Thị trấn|Thị xã|Thành phố|Đặc khu|Thôn|Xóm|Ấp|Bản|Buôn|Khu|Tổ|Xã|Phường|Huyện|Quận|"
+    r"Tỉnh)\s+(\w)",
+    re.IGNORECASE,
+)
+
+
+def _small_admin_word(piece: str) -> str:
+    m = _ADMIN_WORD.match(piece)
+    if m is None or not (m.group(2).isupper() or m.group(2).isdigit()):
+        return piece  # not a place name ("Khu công nghiệp" stays as written)
+    return m.group(1).lower() + piece[m.end(1):]
+
+
+def address_line(*parts: str | None) -> str:
+    """The non-empty parts (hamlet, address) joined by ", ", each administrative word after the
+    line's first written with a small letter: 'Thôn Tập Ninh, xã Gia Viễn, tỉnh Ninh Bình'."""
+    pieces = [p.strip() for part in parts if part for p in collapse_spaces(part).split(",") if p.strip()]
+    out = []
+    for i, piece in enumerate(pieces):
+        if i:
+            piece = _small_admin_word(piece)
+        out.append(piece)
+    return ", ".join(out)

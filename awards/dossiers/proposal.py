@@ -8,10 +8,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from ..documents import vietnamese as vn
-from ..documents.context import nominee_recipients
+from ..documents.context import nominee_recipients, unit_head_name
 from ..documents.data import ProposalData, Signer
 from ..documents.proposal import render_proposal
-from ..models import AttachmentKind, Authority, Dossier, RoleAssignment, Unit, UnitKind, User, utcnow
+from ..models import AttachmentKind, Authority, Dossier, Unit, UnitKind, utcnow
 
 LOCAL_UNITS = {UnitKind.commune.value, UnitKind.ward.value, UnitKind.special_zone.value}
 UBND = "Ủy ban nhân dân"
@@ -39,14 +39,6 @@ def _symbol(unit: Unit) -> str:
     return "TTr-" + ("".join(w[0] for w in words if w[0].isalpha()) or "DV")
 
 
-def _head_name(session: Session, unit: Unit) -> str:
-    return session.scalar(
-        sa.select(User.full_name).join(RoleAssignment, RoleAssignment.user_id == User.id)
-        .where(RoleAssignment.role == "unit_head", RoleAssignment.scope_unit_id == unit.id, User.active.is_(True))
-        .order_by(User.id).limit(1)
-    ) or ""
-
-
 def proposal_data(session: Session, d: Dossier) -> ProposalData:
     unit = d.unit
     form = d.award_form
@@ -70,7 +62,7 @@ def proposal_data(session: Session, d: Dossier) -> ProposalData:
     if any(a.kind == AttachmentKind.minutes.value for a in d.attachments):
         basis.append("Căn cứ Biên bản họp Hội đồng Thi đua - Khen thưởng của đơn vị")
     rec = nominee_recipients(sorted(d.nominees, key=lambda x: (x.position, x.id)))
-    head = _head_name(session, unit)
+    head = unit_head_name(session, unit)
     if unit.kind in LOCAL_UNITS:
         signer = Signer.on_behalf(UBND, (unit.head_title or "Chủ tịch"), head)
     else:

@@ -15,7 +15,7 @@ from flask_babel import format_decimal, gettext
 from flask_login import current_user, login_required
 from sqlalchemy.orm import selectinload
 
-from ..access import get_scoped_or_404, unit_in_scope_clause
+from ..access import dossier_visible_clause, get_scoped_or_404, unit_in_scope_clause
 from ..db import db
 from ..i18n import label, tr
 from ..pagecache import cached_page
@@ -95,7 +95,8 @@ def index():
     rounds = svc.open_rounds(session, unit, now) if svc.can_create(current_user) else []
     usage = checks.quota_usage(session, [r.id for r, _ in rounds], unit.id)
     dossiers = session.scalars(
-        sa.select(Dossier).where(unit_in_scope_clause(Dossier.unit_id, current_user))
+        sa.select(Dossier).where(unit_in_scope_clause(Dossier.unit_id, current_user),
+                                  dossier_visible_clause(current_user))
         .order_by(Dossier.created_dt.desc()).limit(200)
     ).unique().all()
     counts = dict(session.execute(

@@ -60,6 +60,8 @@ class Signer(Base):
     active: Mapped[bool] = mapped_column(default=True)
 
     authority: Mapped[Authority] = relationship(back_populates="signers")
+    # The account that approves (or returns) the decisions this signer signs (approval.approver_of).
+    user: Mapped[Optional["User"]] = relationship(foreign_keys=[user_id])
 
     @property
     def authority_line(self) -> str:

@@ -11,6 +11,7 @@ from flask_login import current_user
 from ..authz import role_required
 from ..db import db
 from ..documents import report as report_doc
+from ..documents.context import unit_head_name
 from ..i18n import label, tr
 from ..models import Movement, Role, Round, Unit, utcnow
 from ..services import reports
@@ -116,6 +117,7 @@ def _heading(movement: Movement) -> report_doc.ReportHeading:
         report_date=today,
         symbol=f"BC-{code}",
         signer_title=(issuing.head_title or "Thủ trưởng").upper(),
+        signer_name=unit_head_name(db.session, issuing),  # "" (a blank to sign over) when not known
         recipients=[f"{authority.name} (để báo cáo)" if authority else "Cấp trên (để báo cáo)",
                     "Các cơ quan, đơn vị, địa phương"],
         archive=f"VT, {authority.archive_code}" if authority else "VT",

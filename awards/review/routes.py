@@ -32,6 +32,8 @@ BOARD_ROLES = (Role.board_specialist, Role.board_lead, Role.council_secretary, R
 ELSEWHERE = {"council_vote", "standing_agree", "standing_disagree", "submit_to_chairman", "approve",
              "chairman_return", "issue", "submit", "resubmit", "withdraw"}
 BULK_TRANSITIONS = {"receive": _l("Tiếp nhận hồ sơ")}
+BULK_FROM_STATES = {"submitted"}  # where the bulk transitions start
+BULK_ROLES = (Role.board_specialist, Role.board_lead, Role.admin)
 PER_PAGE = (20, 50, 100)
 
 
@@ -79,8 +81,11 @@ def queue():
     def page_url(n: int) -> str:
         return url_for("review.queue", page=n, **args)
 
+    # Rows the bulk bar can act on (a pure read: the page is served through the page cache).
+    may_bulk = any(current_user.has_role(r) for r in BULK_ROLES)
+    selectable = {d.id for d, _ in page.rows if may_bulk and d.state in BULK_FROM_STATES}
     return render_template(
-        "review/queue.html", page=page, f=f, rounds=rounds, units=units, forms=forms, states=state_names,
+        "review/queue.html", page=page, f=f, selectable=selectable, rounds=rounds, units=units, forms=forms, states=state_names,
         kinds=RECIPIENT_KIND_LABELS, sorts=svc.SORTS, per_page_choices=PER_PAGE, page_url=page_url,
         state_label=_state_label, bulk=BULK_TRANSITIONS, form=BulkForm(),
     )
@@ -97,7 +102,7 @@ def _selected() -> list[tuple[Dossier, int]]:
 
 
 @bp.route("/bulk", methods=["POST"])
-@role_required(Role.board_specialist, Role.board_lead, Role.admin)
+@role_required(*BULK_ROLES)
 def bulk():
     """Thao tác hàng loạt: hiện số lượng và tên hồ sơ đã chọn, hỏi xác nhận rồi mới thực hiện."""
     form = BulkForm()

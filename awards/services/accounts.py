@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from workflows.messages import Msg
 
-from ..models import User, utcnow
+from ..models import AuditEvent, User, utcnow
 from . import audit
 from .passwords import hash_password, needs_rehash, password_problems, verify_password
 
@@ -20,6 +20,7 @@ _DUMMY_HASH: str | None = None
 class LoginResult:
     user: User | None
     message: str | None = None
+    must_change_password: bool = False
 
 
 def authenticate(session: Session, username: str, password: str) -> LoginResult:
@@ -43,7 +44,26 @@ def authenticate(session: Session, username: str, password: str) -> LoginResult:
     user.last_login_dt = utcnow()
     audit.record(session, "login", actor=user, obj=user)
     session.flush()
-    return LoginResult(user)
+    return LoginResult(user, must_change_password=must_change_password(session, user))
+
+
+# The audit actions that set a user's password: the user's own change, an administrator's reset.
+PASSWORD_SET_ACTIONS = ("password_changed", "user.password_reset")
+
+
+def must_change_password(session: Session, user: User) -> bool:
+    """The password in use was set by someone else (an administrator's reset), so the user must
+    choose their own before working. No column records this: the append-only audit log does (the
+    latest of the two actions above; ``password_changed_dt`` is stamped by both)."""
+    if user.password_changed_dt is None:
+        return False
+    last = session.execute(
+        sa.select(AuditEvent.action, AuditEvent.actor_id)
+        .where(AuditEvent.object_type == User.__tablename__, AuditEvent.object_id == user.id,
+               AuditEvent.action.in_(PASSWORD_SET_ACTIONS))
+        .order_by(AuditEvent.id.desc()).limit(1)
+    ).first()
+    return last is not None and last.action == "user.password_reset" and last.actor_id != user.id
 
 
 def change_password(session: Session, user: User, current: str, new: str, *, min_length: int) -> list[str]:

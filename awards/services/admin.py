@@ -18,6 +18,8 @@ from workflows.messages import Msg
 
 from ..models import (
     EligibilityRule,
+    Role,
+    RoleAssignment,
     Authority,
     AwardForm,
     CalendarDay,
@@ -101,9 +103,23 @@ def update_authority(session: Session, authority: Authority, *, actor: User | No
 SIGNER_FIELDS = ("full_name", "position_title", "is_head", "position_order", "user_id", "active")
 
 
-def _check_signer(session: Session, authority: Authority, values: Mapping[str, Any], signer_id: int | None) -> None:
-    if values.get("user_id") is not None and session.get(User, values["user_id"]) is None:
-        raise AdminError(Msg("Tài khoản người dùng đã chọn không tồn tại."))
+def _check_signer(session: Session, authority: Authority, values: Mapping[str, Any], signer_id: int | None,
+                  linked_id: int | None = None) -> None:
+    """``linked_id``: the account already linked; keeping it is allowed even if it has since lost
+    its role (the approval then says so), linking a new one needs an eligible account."""
+    if values.get("user_id") is not None and values["user_id"] != linked_id:
+        user = session.get(User, values["user_id"])
+        if user is None:
+            raise AdminError(Msg("Tài khoản người dùng đã chọn không tồn tại."))
+        if user not in signer_accounts(session, authority):
+            raise AdminError(Msg("Tài khoản «%(username)s» không phải tài khoản đang hoạt động có vai trò người ký "
+                                 "tại %(unit)s; hãy chọn tài khoản khác hoặc gán vai trò trước.",
+                                 username=user.username, unit=authority.unit.name))
+        other = session.scalar(sa.select(Signer).where(
+            Signer.authority_id == authority.id, Signer.user_id == user.id, Signer.id != (signer_id or 0)))
+        if other is not None:
+            raise AdminError(Msg("Tài khoản «%(username)s» đã được liên kết với người ký %(name)s của cơ quan này.",
+                                 username=user.username, name=other.full_name))
     if values.get("is_head") and values.get("active", True):
         other = session.scalar(sa.select(Signer).where(
             Signer.authority_id == authority.id, Signer.is_head.is_(True), Signer.active.is_(True),
@@ -113,18 +129,30 @@ def _check_signer(session: Session, authority: Authority, values: Mapping[str, A
                                  "hãy bỏ đánh dấu người đó trước.", authority=authority.name, name=other.full_name))
 
 
+def signer_accounts(session: Session, authority: Authority) -> list[User]:
+    """The accounts a signer of ``authority`` may be linked to: active users holding the signer role
+    with the authority's unit as its scope (the level that approves its decisions)."""
+    users = session.scalars(
+        sa.select(User).join(RoleAssignment, RoleAssignment.user_id == User.id)
+        .where(User.active.is_(True), RoleAssignment.role == Role.signer.value,
+               RoleAssignment.scope_unit_id == authority.unit_id)
+        .order_by(User.full_name, User.username)
+    ).unique().all()
+    return list(users)
+
+
 def create_signer(session: Session, authority: Authority, *, actor: User | None, **values: Any) -> Signer:
     _check_signer(session, authority, values, None)
     signer = Signer(authority_id=authority.id, **{k: values[k] for k in SIGNER_FIELDS if k in values})
     session.add(signer)
     session.flush()
     audit.record(session, "signer.create", actor=actor, obj=signer, unit_id=authority.unit_id,
-                 details={"authority_id": authority.id, "full_name": signer.full_name})
+                 details={"authority_id": authority.id, "full_name": signer.full_name, "user_id": signer.user_id})
     return signer
 
 
 def update_signer(session: Session, signer: Signer, *, actor: User | None, **values: Any) -> Signer:
-    _check_signer(session, signer.authority, values, signer.id)
+    _check_signer(session, signer.authority, values, signer.id, signer.user_id)
     changes = _apply(signer, {k: values[k] for k in SIGNER_FIELDS if k in values})
     if changes:
         audit.record(session, "signer.update", actor=actor, obj=signer, unit_id=signer.authority.unit_id,

@@ -120,6 +120,11 @@ def test_scope_helper_gives_404_outside_the_subtree(app, world):
         with pytest.raises(NotFound):
             get_scoped_or_404(Dossier, world["dossier"], outsider)
         assert get_scoped_or_404(Dossier, world["dossier"], insider).id == world["dossier"]
+        # the board sees a unit's dossier once it was submitted, not its draft
+        with pytest.raises(NotFound):
+            get_scoped_or_404(Attachment, world["attachment"], board)
+        d = db.session.get(Dossier, world["dossier"])
+        d.state, d.submitted_dt = "submitted", d.created_dt
         assert get_scoped_or_404(Dossier, world["dossier"], board).id == world["dossier"]
         assert get_scoped_or_404(Attachment, world["attachment"], board).id == world["attachment"]
         with pytest.raises(NotFound):

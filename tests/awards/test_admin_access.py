@@ -80,7 +80,7 @@ def test_index_links_everything_with_counts(admin_client, demo_ids):
     for path in ("/admin/units", "/admin/users", "/admin/authorities", "/admin/award-forms", "/admin/rule-sets",
                  "/admin/movements", "/admin/calendar", "/admin/workflows"):
         assert f'href="{path}"' in html
-    assert "9 đơn vị (9 đang hoạt động)" in html
+    assert "10 đơn vị (10 đang hoạt động)" in html
     assert "11 tài khoản" in html
     assert "3 giai đoạn, 3 cần kiểm tra" in html
     assert "3 quy trình" in html

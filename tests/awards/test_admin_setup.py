@@ -61,8 +61,8 @@ def test_bad_authority_input_changes_nothing(app, admin_client):
 def test_signers_add_edit_and_single_head(app, admin_client):
     with reading(app) as s:
         aid = s.scalar(sa.select(Authority.id).where(Authority.code == "CT-UBND-NB"))
-        admin_uid = s.scalar(sa.text("select id from user_account where username='chutich'"))
-    data = {"full_name": "Đỗ Văn Bình", "position_title": "PHÓ CHỦ TỊCH", "position_order": "2", "user_id": admin_uid,
+    # No account: chutich is already the account of the demo's Lê Thị Hồng Vân (one signer per account).
+    data = {"full_name": "Đỗ Văn Bình", "position_title": "PHÓ CHỦ TỊCH", "position_order": "2", "user_id": "",
             "active": "y"}
     assert admin_client.post(f"/admin/authorities/{aid}/signers/new", data=data).status_code == 302
     before = snapshot(app, Signer)

@@ -169,3 +169,43 @@ def test_fresh_login_after_a_post_returns_to_the_form_page(app, demo):
     assert resp.headers["Location"].endswith("next=/decisions/1")
     back = client.post(resp.headers["Location"], data={"password": f.DEMO_PASSWORD})
     assert back.status_code == 302 and back.headers["Location"] == "/decisions/1"
+
+
+def test_a_password_set_by_an_administrator_must_be_changed_at_next_login(app, demo):
+    from awards.services import users as users_svc
+
+    users_svc.reset_password(db.session, f.user("vanthu"), actor=f.user("admin"), password="temporary-pass-2026",
+                             min_length=12)
+    db.session.commit()
+    c = app.test_client()
+    resp = f.login(c, "vanthu", "temporary-pass-2026")
+    assert resp.status_code == 302 and resp.headers["Location"].endswith("/auth/password")
+    for path in ("/", "/review/", "/decisions/"):
+        resp = c.get(path)
+        assert resp.status_code == 302 and resp.headers["Location"].endswith("/auth/password"), path
+    page = c.get("/auth/password").get_data(as_text=True)
+    assert "do quản trị viên đặt lại" in page
+    resp = c.post("/auth/password", data={"current": "temporary-pass-2026", "new": "my-own-passphrase-26",
+                                          "confirm": "my-own-passphrase-26"})
+    assert resp.status_code == 302
+    assert c.get("/").status_code == 200
+    # once the user chose their own password, the next login goes straight in
+    other = app.test_client()
+    resp = f.login(other, "vanthu", "my-own-passphrase-26")
+    assert resp.status_code == 302 and not resp.headers["Location"].endswith("/auth/password")
+    assert other.get("/").status_code == 200
+
+
+def test_own_password_and_an_admin_resetting_their_own_are_not_forced(app, demo):
+    from awards.services import accounts
+    from awards.services import users as users_svc
+
+    admin = f.user("admin")
+    users_svc.reset_password(db.session, admin, actor=admin, password="my-own-keeper-2026", min_length=12)
+    db.session.commit()
+    assert not accounts.must_change_password(db.session, admin)
+    assert not accounts.must_change_password(db.session, f.user("vanthu"))  # never reset
+    c = app.test_client()
+    resp = f.login(c, "admin", "my-own-keeper-2026")
+    assert resp.status_code == 302 and not resp.headers["Location"].endswith("/auth/password")
+    assert c.get("/").status_code == 200

@@ -7,8 +7,10 @@ from datetime import date
 from html.parser import HTMLParser
 
 import pytest
+import sqlalchemy as sa
 
 from awards.db import db
+from awards.models import Signer
 from awards.services import council as council_svc
 from awards.services import decisions as svc
 from tests import factories as f
@@ -113,7 +115,8 @@ def _draft():
     f.add_nominee(d, name="Hà Văn Nam", outcome="eligible")
     db.session.commit()
     dec = svc.prepare_decision(db.session, actor=f.user("xa.vanphong"), form=f.form("GK-XA"), dossiers=[d],
-                               decision_date=date(2026, 7, 1), title="Về việc tặng Giấy khen năm 2026")
+                               decision_date=date(2026, 7, 1), title="Về việc tặng Giấy khen năm 2026",
+                               signer=db.session.scalar(sa.select(Signer).where(Signer.full_name == "Phạm Văn Tùng")))
     db.session.commit()
     return dec
 

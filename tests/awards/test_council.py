@@ -2,12 +2,16 @@
 one below; written opinions; standing review; results flowing into the workflow."""
 from __future__ import annotations
 
+import html
+import re
 from datetime import date
 
 import pytest
+import sqlalchemy as sa
 
 from awards.db import db
-from awards.models import Dossier, Nominee
+from awards.demo_dossiers import PROVINCE_COUNCIL
+from awards.models import CouncilSession, Dossier, Nominee
 from awards.services import council as svc
 from tests import factories as fx
 
@@ -143,3 +147,94 @@ def test_council_member_cannot_record(app, ctx, client):
     assert client.get(f"/council/{cs.id}").status_code == 200
     r = client.post(f"/council/{cs.id}/attendance", data={"version": cs.version})
     assert r.status_code == 403
+
+
+def _waiting(kind: str, title: str):
+    form, state = ("BK-TTG", "council") if kind == "council" else ("BK-TINH", "standing_review")
+    d = fx.make_dossier("X-GIAVIEN", form, state=state, complete=True, title=title)
+    fx.add_nominee(d, name="Nguyễn Thị Duyên", outcome="eligible")
+    db.session.commit()
+    return d
+
+
+def test_new_session_kind_switch_and_post_keep_the_chosen_kind(app, ctx, client):
+    """Can a standing session be set up from the page's own controls: a GET form (no inline script)
+    switches the kind and its waiting dossiers, and the POST keeps the kind it carries whatever the
+    address says?"""
+    fx.load_demo()
+    d = _waiting("standing", "Hồ sơ chờ Thường trực")
+    fx.login(client, "tdkt.truongphong")
+    page = client.get("/council/new").get_data(as_text=True)
+    assert "Không có hồ sơ nào đang chờ loại phiên họp này." in page
+    assert '<form method="get" action="/council/new"' in page and ">Chọn</button>" in page
+    assert "<script>" not in page and "onchange" not in page
+
+    page = client.get("/council/new?kind=standing").get_data(as_text=True)
+    assert f'name="dossier" value="{d.id}"' in page
+    assert '<option value="standing" selected>' in page
+    assert 'action="/council/new?kind=standing"' in page and '<input type="hidden" name="kind" value="standing">' in page
+
+    # a stale address (?kind=council) does not override the kind the form carries
+    r = client.post("/council/new?kind=council", data={
+        "kind": "standing", "title": "Phiên họp Thường trực", "meeting_date": "2026-07-02",
+        "members": "Bùi Quang Huy | Ủy viên Thư ký | TT", "dossier": [str(d.id)]})
+    assert r.status_code == 302, r.get_data(as_text=True)
+    cs = db.session.scalars(sa.select(CouncilSession)).one()
+    assert cs.kind == "standing" and [i.dossier_id for i in cs.items] == [d.id]
+
+    # a failed POST re-renders the same kind
+    _waiting("standing", "Hồ sơ thứ hai")
+    r = client.post("/council/new?kind=council", data={
+        "kind": "standing", "title": "", "meeting_date": "2026-07-02", "members": "A | B | TT"})
+    page = r.get_data(as_text=True)
+    assert r.status_code == 200 and "Vui lòng nhập tên phiên họp." in page
+    assert '<option value="standing" selected>' in page and "Hồ sơ thứ hai" in page
+
+
+def test_new_session_members_prefilled_for_each_kind(app, ctx, client):
+    """Are members pre-filled from the latest session (a standing session: its standing members,
+    marked TT), and without any session from the accounts (standing: only the standing ones)?"""
+    fx.load_demo()
+    fx.login(client, "tdkt.truongphong")
+
+    def members(kind):
+        page = client.get(f"/council/new?kind={kind}").get_data(as_text=True)
+        text = re.search(r'<textarea[^>]*name="members"[^>]*>(.*?)</textarea>', page, re.S).group(1)
+        return [line.strip() for line in html.unescape(text).strip().splitlines()]
+
+    # no session yet: the council's accounts; the standing committee only those marked TT
+    council = members("council")
+    assert "Đặng Văn Hòa | Thành viên Hội đồng TĐKT tỉnh" in council
+    assert all(line.endswith("| TT") for line in members("standing"))
+    assert len(members("standing")) == sum(line.endswith("| TT") for line in council) >= 1
+
+    d = _waiting("council", "Hồ sơ chờ Hội đồng")
+    specs = [svc.MemberSpec(full_name=name, position_title=pos, is_standing=standing)
+             for name, pos, standing in PROVINCE_COUNCIL]
+    svc.create_session(db.session, actor=fx.user("tdkt.truongphong"), kind="council", unit=fx.unit("NB"),
+                       title="Phiên họp", meeting_date=date(2026, 7, 2), members=specs, dossiers=[d])
+    db.session.commit()
+    expected = [f"{n} | {p}" + (" | TT" if s else "") for n, p, s in PROVINCE_COUNCIL]
+    assert members("council") == expected
+    assert members("standing") == [f"{n} | {p} | TT" for n, p, s in PROVINCE_COUNCIL if s]
+
+
+def test_dashboard_lists_the_members_open_sessions(app, ctx, client):
+    """Does a council member's dashboard show the open session they sit on, with a link, and no
+    longer once it is closed?"""
+    cs, d, sec = _setup(members=3)
+    member = fx.user("hd.thanhvien")
+    cs.members[1].user_id = member.id
+    db.session.commit()
+    fx.login(client, "hd.thanhvien")
+    page = client.get("/").get_data(as_text=True)
+    assert "Phiên họp đang mở mà bạn là thành viên" in page
+    assert f'href="/council/{cs.id}"' in page
+
+    other = app.test_client()
+    fx.login(other, "tdkt.chuyenvien")
+    assert f'href="/council/{cs.id}"' not in other.get("/").get_data(as_text=True)
+
+    cs.status = "closed"
+    db.session.commit()
+    assert f'href="/council/{cs.id}"' not in client.get("/").get_data(as_text=True)

@@ -284,6 +284,9 @@ def test_two_sessions_reordering_one_draft_one_wins(app, ctx):
 
 
 def _advance(dec: Decision, to: str) -> Decision:
+    if dec.signer is None:  # only the signer's linked account (chutich: Lê Thị Hồng Vân) approves
+        dec.signer = _deputy()
+        db.session.flush()
     svc.submit_decision(db.session, dec, actor=fx.user("tdkt.truongphong"), expected_version=dec.version)
     if to in ("approved", "numbered", "issued"):
         svc.approve_decision(db.session, dec, actor=fx.user("chutich"), expected_version=dec.version)

@@ -8,7 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from awards.db import db
-from awards.models import AuditEvent, Award, Decision, Dossier
+from awards.models import AuditEvent, Award, Decision, Dossier, Signer
 from awards.services import decisions as svc
 from awards.services.transitions import StaleDossier, fire
 from tests import factories as fx
@@ -23,10 +23,15 @@ def _ready(form_code="GK-XA", state="chairman_review", n=2):
     return d
 
 
-def _submitted_decision():
+def _commune_chair() -> Signer:
+    """The commune's signer row, linked to the account xa.chutich in the demo."""
+    return db.session.scalar(sa.select(Signer).where(Signer.full_name == "Phạm Văn Tùng"))
+
+
+def _submitted_decision(signer: Signer | None = None):
     d = _ready()
     dec = svc.prepare_decision(db.session, actor=fx.user("xa.vanphong"), form=fx.form("GK-XA"), dossiers=[d],
-                               decision_date=date(2026, 7, 1))
+                               decision_date=date(2026, 7, 1), signer=signer or _commune_chair())
     svc.submit_decision(db.session, dec, actor=fx.user("xa.vanphong"), expected_version=dec.version)
     db.session.commit()
     return dec, d

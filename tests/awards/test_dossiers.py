@@ -12,6 +12,7 @@ import sqlalchemy as sa
 
 from awards.db import db
 from awards.models import AuditEvent, Dossier, Nominee, NomineeIndicatorValue, WorkflowHistory
+from awards.models.common import utcnow
 from awards.services import transitions
 from tests import factories as f
 
@@ -191,6 +192,12 @@ def test_download_is_scoped_audited_and_an_attachment(app, demo):
     assert resp.mimetype == "application/pdf"
     assert resp.headers["Content-Disposition"].startswith("attachment")
     board = client_for(app, "tdkt.chuyenvien")
+    # a draft is the unit's business until it is submitted; then the board reads its files
+    assert board.get(f"/dossiers/{did}/attachments/{aid}").status_code == 404
+    with app.app_context():
+        d = db.session.get(Dossier, did)
+        d.state, d.submitted_dt = "submitted", utcnow()
+        db.session.commit()
     assert board.get(f"/dossiers/{did}/attachments/{aid}").status_code == 200
     with app.app_context():
         events = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "attachment.download")).all()
@@ -311,3 +318,25 @@ def test_export_round_trips_through_import(app, demo):
     assert a == b
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(NomineeIndicatorValue)) == 6
+
+
+def test_clerk_sees_head_only_actions_disabled_with_the_reason(app, demo):
+    """Does the clerk get the unit head's actions as disabled buttons with the reason, while the
+    head gets the working forms?"""
+    with app.app_context():
+        did = f.make_dossier("X-GIAVIEN", "BK-TINH", state="draft", complete=True).id
+        f.add_nominee(db.session.get(Dossier, did))
+        db.session.commit()
+    clerk, head = client_for(app, "xa.chuyenvien"), client_for(app, "xa.chutich")
+
+    page = clerk.get(f"/dossiers/{did}").get_data(as_text=True)
+    assert f'action="/dossiers/{did}/fire/submit"' not in page
+    assert f'action="/dossiers/{did}/fire/withdraw"' not in page
+    for action in ("Trình hồ sơ", "Rút hồ sơ"):
+        assert re.search(rf"<button[^>]*disabled>{action}</button>", page), action
+        assert f"Chỉ Thủ trưởng đơn vị được thực hiện thao tác «{action}»." in page
+
+    page = head.get(f"/dossiers/{did}").get_data(as_text=True)
+    assert f'action="/dossiers/{did}/fire/submit"' in page
+    assert f'action="/dossiers/{did}/fire/withdraw"' in page
+    assert not re.search(r"<button[^>]*disabled>Trình hồ sơ</button>", page)

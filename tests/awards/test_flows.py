@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 from awards.db import db
 from awards.models import (
-    AgendaItem, Award, CouncilSession, Decision, Dossier, Nominee, RecipientKind,
+    AgendaItem, Award, CouncilSession, Decision, Dossier, Nominee, RecipientKind, Signer,
 )
 from tests import factories as fx
 
@@ -26,6 +26,10 @@ def client_for(app, username):
     resp = fx.login(c, username)
     assert resp.status_code == 302, f"login failed for {username}"
     return c
+
+
+def _signer_id(full_name: str) -> int:
+    return db.session.scalar(sa.select(Signer.id).where(Signer.full_name == full_name))
 
 
 def reload(model, oid):
@@ -134,7 +138,7 @@ def test_bang_khen_tinh_full_path(app, ctx):
     spec = client_for(app, "tdkt.chuyenvien")
     form_id = fx.form("BK-TINH").id
     r = spec.post(f"/decisions/new/{form_id}", data={"decision_date": "2026-07-01", "dossier": str(d.id),
-                                                       "signer_id": 0})
+                                                       "signer_id": _signer_id("Lê Thị Hồng Vân")})
     assert r.status_code == 302, r.get_data(as_text=True)
     dec = db.session.scalars(sa.select(Decision)).one()
     assert {a.kind: a.amount for a in dec.awards} == {"individual": 3_800_000, "household": 5_700_000}
@@ -215,7 +219,7 @@ def test_giay_khen_xa_full_path(app, ctx):
     assert reload(Dossier, d.id).state == "chairman_review"
 
     r = vp.post(f"/decisions/new/{fx.form('GK-XA').id}", data={"decision_date": "2026-06-30", "dossier": str(d.id),
-                                                                 "signer_id": 0})
+                                                                 "signer_id": _signer_id("Phạm Văn Tùng")})
     assert r.status_code == 302
     dec = db.session.scalars(sa.select(Decision)).one()
     assert {a.kind: a.amount for a in dec.awards} == {"individual": 710_000, "household": 1_060_000}
@@ -286,7 +290,8 @@ def test_chairman_return_sends_dossiers_back(app, ctx):
     d = new_dossier("GK-XA", kinds=("individual",))
     submit_http(app, d)
     vp = receive_and_appraise(app, d, "xa.vanphong")
-    vp.post(f"/decisions/new/{fx.form('GK-XA').id}", data={"decision_date": "2026-07-01", "dossier": str(d.id)})
+    vp.post(f"/decisions/new/{fx.form('GK-XA').id}", data={"decision_date": "2026-07-01", "dossier": str(d.id),
+                                                            "signer_id": _signer_id("Phạm Văn Tùng")})
     dec = db.session.scalars(sa.select(Decision)).one()
     vp.post(f"/decisions/{dec.id}/submit", data={"version": dec.version})
     chair = client_for(app, "xa.chutich")
@@ -336,7 +341,8 @@ def test_pages_render_at_every_step(app, ctx):
     vp = receive_and_appraise(app, d, "xa.vanphong")
     assert "Lập dự thảo quyết định" in vp.get("/decisions/").get_data(as_text=True)
     assert vp.get(f"/decisions/new/{fx.form('GK-XA').id}").status_code == 200
-    vp.post(f"/decisions/new/{fx.form('GK-XA').id}", data={"decision_date": "2026-07-01", "dossier": str(d.id)})
+    vp.post(f"/decisions/new/{fx.form('GK-XA').id}", data={"decision_date": "2026-07-01", "dossier": str(d.id),
+                                                            "signer_id": _signer_id("Phạm Văn Tùng")})
     dec = db.session.scalars(sa.select(Decision)).one()
     chair, clerk = client_for(app, "xa.chutich"), vp
     steps = [

@@ -8,9 +8,10 @@ from datetime import date
 from html.parser import HTMLParser
 
 import pytest
+import sqlalchemy as sa
 
 from awards.db import db
-from awards.models import Decision, Notification
+from awards.models import Decision, Notification, Signer
 from awards.services import decisions as svc
 from tests import factories as f
 from tests.awards.test_flows import PDF
@@ -83,7 +84,7 @@ def _decision(state: str) -> Decision:
     db.session.commit()
     vp, chair = f.user("xa.vanphong"), f.user("xa.chutich")
     dec = svc.prepare_decision(db.session, actor=vp, form=f.form("GK-XA"), dossiers=[d],
-                               decision_date=date(2026, 7, 1))
+                               decision_date=date(2026, 7, 1), signer=db.session.scalar(sa.select(Signer).where(Signer.full_name == "Phạm Văn Tùng")))
     svc.submit_decision(db.session, dec, actor=vp, expected_version=dec.version)
     svc.approve_decision(db.session, dec, actor=chair, expected_version=dec.version)
     if state in ("numbered", "issued"):

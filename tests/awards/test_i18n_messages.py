@@ -50,7 +50,8 @@ def _dossier_flow(app, demo, lang: str | None) -> dict[str, str]:
     detail_url = resp.headers["Location"]
     pages["created"] = _page(c.get(detail_url))  # shows the flash message
     dossier_id = int(re.search(r"/dossiers/(\d+)", detail_url).group(1))
-    version = int(re.search(r'name="version" value="(\d+)"', pages["created"]).group(1))
+    # the clerk's page shows "submit" disabled (only the unit head may): post it as a stale tab would
+    version = int(re.search(r'name="version"[^>]*value="(\d+)"', pages["created"]).group(1))
     resp = c.post(f"/dossiers/{dossier_id}/fire/submit", data={"version": version, "comment": ""})
     assert resp.status_code == 302
     pages["refused"] = _page(c.get(detail_url))

@@ -175,3 +175,20 @@ def test_return_to_unit_needs_reason(app, ctx, client):
     db.session.expire_all()
     assert db.session.get(Dossier, d.id).state == "returned"
     assert db.session.scalar(sa.select(Attachment.id).where(Attachment.dossier_id == d.id))
+
+
+def test_bulk_bar_only_when_a_row_can_be_selected(app, ctx, client):
+    """Is the bulk "Tiếp nhận hồ sơ" bar hidden when no row of the queue has a checkbox, and shown
+    when one has?"""
+    fx.load_demo()
+    fx.make_dossier("X-GIAVIEN", "BK-TINH", state="appraising", complete=True, title="Hồ sơ đang thẩm định")
+    db.session.commit()
+    fx.login(client, "tdkt.chuyenvien")
+    page = client.get("/review/").get_data(as_text=True)
+    assert "Hồ sơ đang thẩm định" in page
+    assert 'name="dossier"' not in page and "Với các hồ sơ đã chọn" not in page
+    assert 'value="receive"' not in page
+
+    _submitted(1)
+    page = client.get("/review/").get_data(as_text=True)
+    assert 'name="dossier"' in page and "Với các hồ sơ đã chọn" in page and 'value="receive"' in page

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from datetime import datetime  # listed in __all__ since the first version: kept
 
-from .approval import approve_decision, return_decision, submit_decision
+from .approval import approve_decision, approver_of, return_decision, submit_decision
 from .candidates import (
     DecisionPath, decision_dossiers, decision_path, ready_dossiers, recipient_clause, recipients_of, submit_roles,
 )
@@ -44,7 +44,7 @@ __all__ = [
     "DraftEdit", "update_draft", "draft_values", "UpwardProposal", "upward_proposal", "upward_proposal_states",
     "upward_recipients", "proposal_authority", "record_upward_download",
     "DecisionError", "StaleDecision", "DecisionPath", "decision_path", "ready_dossiers", "prepare_decision",
-    "submit_decision", "approve_decision", "return_decision", "allocate_number", "record_external_number",
+    "submit_decision", "approve_decision", "approver_of", "return_decision", "allocate_number", "record_external_number",
     "issue_decision", "revoke_decision", "revoke_award", "issue_certificates", "next_number", "apply_money",
     "datetime",
     # used through the module as well (svc.<name>)

@@ -72,8 +72,11 @@ def _notify(session: Session, decision: Decision, action: str, actor: User | Non
         return
     from .. import notifications
 
-    users = [u for u in notifications.users_covering(session, roles, decision.authority.unit)
-             if actor is None or u.id != actor.id]
+    users = notifications.users_covering(session, roles, decision.authority.unit)
+    signer = decision.signer
+    if action == "decision.submitted" and signer is not None and signer.user is not None and signer.user.active:
+        users = [signer.user]  # only the signer's own account approves (approval.approver_of)
+    users = [u for u in users if actor is None or u.id != actor.id]
     if not users:
         return
     title = NOTIFY_TITLES[action].format(title=decision.title, number=decision.number_label)

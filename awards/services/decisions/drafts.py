@@ -11,6 +11,7 @@ from sqlalchemy.orm.attributes import flag_modified
 
 from workflows.messages import Msg
 
+from ...documents.vietnamese import address_line
 from ...models import (
     Authority, Award, AwardForm, AwardStatus, Decision, DecisionState, Dossier, Nominee, Signer, User,
 )
@@ -77,7 +78,8 @@ def prepare_decision(
             nominee_id=n.id, unit_id=n.dossier.unit_id, position=i, kind=n.kind, name=n.name,
             canonical_name=n.canonical_name or canonical_name(n.name), name_key=n.name_key,
             gender=n.gender, birth_year=n.birth_year, citizen_id=n.citizen_id, position_title=n.position_title,
-            workplace=n.workplace, address=n.address, status=AwardStatus.proposed.value,
+            workplace=n.workplace, address=address_line(n.hamlet, n.address)[:255] or None,  # with the thôn
+            status=AwardStatus.proposed.value,
         ))
     session.add(decision)
     apply_money(session, decision, decision_date)

@@ -69,3 +69,12 @@ def add_nominee(d: Dossier, *, kind: str = RecipientKind.individual.value, name:
 
 def login(client, username: str, password: str = DEMO_PASSWORD):
     return client.post("/auth/login", data={"username": username, "password": password})
+
+
+def signed_in(app, username: str, lang: str | None = None):
+    """A new test client signed in as ``username``, in ``lang`` ("vi"/"en") when given."""
+    c = app.test_client()
+    if lang:
+        c.post("/auth/language/" + lang, data={"next": "/auth/login"})
+    assert login(c, username).status_code == 302
+    return c

@@ -58,12 +58,7 @@ def _forms(client, url: str) -> Forms:
     return Forms(resp.get_data(as_text=True))
 
 
-def _signed_in(app, username: str, lang: str | None = None):
-    c = app.test_client()
-    if lang:
-        c.post("/auth/language/" + lang, data={"next": "/auth/login"})
-    assert f.login(c, username).status_code == 302
-    return c
+_signed_in = f.signed_in
 
 
 # ------------------------------------------------------------------------------ review: final transitions

@@ -60,12 +60,7 @@ def _vietnamese_chrome(html: str, data: list[str]) -> list[str]:
     return left
 
 
-def _signed_in(app, username: str, lang: str | None = None):
-    c = app.test_client()
-    if lang:
-        c.post("/auth/language/" + lang, data={"next": "/auth/login"})
-    assert f.login(c, username).status_code == 302
-    return c
+_signed_in = f.signed_in
 
 
 def _page(client, url: str) -> str:

@@ -78,3 +78,20 @@ def signed_in(app, username: str, lang: str | None = None):
         c.post("/auth/language/" + lang, data={"next": "/auth/login"})
     assert login(c, username).status_code == 302
     return c
+
+
+def demo_app_on_sqlite_file(path):
+    """An app on its own SQLite file holding the demo province, for tests whose worker processes
+    open the same file. Returns (app, url)."""
+    from awards import create_app
+    from awards.db import Base
+    from config import TestConfig
+
+    url = f"sqlite:///{path}"
+    cfg = TestConfig()
+    cfg.DATABASE_URL = url
+    app = create_app(cfg)
+    with app.app_context():
+        Base.metadata.create_all(db.engine)
+        load_demo()
+    return app, url

@@ -177,15 +177,8 @@ def _assert_dense(numbers: list[int], rows: list[int]) -> None:
 
 def test_concurrent_numbering_sqlite_file(tmp_path):
     """8 processes × 50 numbers on a SQLite file: no duplicate, no gap."""
-    from awards import create_app
-
-    url = f"sqlite:///{tmp_path / 'numbers.db'}"
-    cfg = TestConfig()
-    cfg.DATABASE_URL = url
-    app = create_app(cfg)
+    app, url = fx.demo_app_on_sqlite_file(tmp_path / "numbers.db")
     with app.app_context():
-        Base.metadata.create_all(db.engine)
-        fx.load_demo()
         auth, form = _tinh(), fx.form("BK-TINH")
         ids = (auth.id, form.id)
         db.engine.dispose()

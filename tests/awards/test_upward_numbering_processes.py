@@ -81,15 +81,8 @@ def _assert_dense(numbers: list[int], refused: int) -> None:
 
 
 def test_concurrent_numbering_sqlite_file(tmp_path):
-    from awards import create_app
-
-    url = f"sqlite:///{tmp_path / 'ttr.db'}"
-    cfg = TestConfig()
-    cfg.DATABASE_URL = url
-    app = create_app(cfg)
+    app, url = fx.demo_app_on_sqlite_file(tmp_path / "ttr.db")
     with app.app_context():
-        Base.metadata.create_all(db.engine)
-        fx.load_demo()
         numbers, refused = _race(url)
         _assert_dense(numbers, refused)
         db.engine.dispose()

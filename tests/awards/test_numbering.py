@@ -10,7 +10,7 @@ from datetime import date
 import pytest
 import sqlalchemy as sa
 
-from awards.db import Base, db
+from awards.db import db
 from awards.models import Authority, AwardForm, Decision, DecisionState, NumberCounter
 from awards.services import decisions as svc
 from config import TestConfig

@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 import sqlalchemy as sa
 
-from awards.db import Base, db
+from awards.db import db
 from awards.models import Dossier, NumberCounter, UpwardProposalNumber
 from awards.services import decisions as svc
 from config import TestConfig

@@ -26,6 +26,8 @@ class Config:
         # Login throttling: per account and per client address.
         self.LOGIN_RATE_LIMIT = env.get("LOGIN_RATE_LIMIT", "10 per 15 minutes")
         self.VERIFY_RATE_LIMIT = env.get("VERIFY_RATE_LIMIT", "30 per minute")
+        # Comments left on the public comment page, per client address.
+        self.PUBLIC_COMMENT_RATE_LIMIT = env.get("PUBLIC_COMMENT_RATE_LIMIT", "5 per 10 minutes")
         self.BABEL_DEFAULT_LOCALE = "vi"
         self.BABEL_DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
         self.LANGUAGES = ("vi", "en")

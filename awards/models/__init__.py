@@ -40,6 +40,7 @@ from .movements import (
     RoundQuota,
     RoundStatus,
 )
+from .public_comments import PublicComment
 from .rules import RuleCoefficient, RuleSet
 from .templates import TEMPLATE_KINDS, DocumentTemplate
 from .units import UNIT_KIND_LABELS, Unit, UnitKind

@@ -20,6 +20,7 @@ from ..models import (
 )
 from ..rules.checks import completeness_problems, eligibility_problems, quota_problems
 from ..services import review as svc
+from ..services.public_comments import comments_for
 from ..services.dossiers import record_download
 from ..services.transitions import STALE_MESSAGE, StaleDossier, TransitionRejected, fire, options
 from ..workflow import get_workflow, get_workflows
@@ -153,6 +154,7 @@ def detail(dossier_id: int):
         duplicates=svc.duplicate_flags(session, dossier), earlier=svc.earlier_awards(session, nominees),
         can_appraise=svc.can_appraise(current_user, dossier), forms=forms, outcome_labels=OUTCOME_LABELS,
         appraisal=appraisal, opinion_form=opinion_form, fire_form=FireForm(), outcome_form=OutcomeForm(),
+        public_comments=comments_for(session, dossier),
     )
 
 

@@ -194,6 +194,10 @@ def _notify_transition(session: Session, payload: Mapping[str, Any]) -> None:
         return
     title = f"Hồ sơ «{dossier.title}» — {state.label}"
     lines = [f"Đơn vị: {dossier.unit.name}", f"Thao tác: {transition.label}", f"Bước hiện tại: {state.label}"]
+    if payload["transition"] == "close_comment":
+        from .public_comments import comment_count
+
+        lines.append(f"Ý kiến góp ý công khai nhận được: {comment_count(session, dossier.id)}")
     if payload.get("comment"):
         label = "Lý do trả lại" if payload["to_state"] == "returned" else "Lý do" if state.final else "Ý kiến"
         lines.append(f"{label}: {payload['comment']}")

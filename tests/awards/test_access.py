@@ -15,7 +15,8 @@ from tests import factories as f
 
 # Endpoints anyone may reach without logging in.
 PUBLIC = {"static", "auth.login", "auth.language", "dashboard.health", "dashboard.ready", "dashboard.favicon",
-          "registry.verify", "registry.verify_form", "registry.verify_lookup"}
+          "registry.verify", "registry.verify_form", "registry.verify_lookup",
+          "registry.public_comments", "registry.public_comment"}
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 
 

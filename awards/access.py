@@ -12,6 +12,7 @@ from flask_login import current_user
 
 from .db import db
 from .models import Attachment, Authority, Award, AwardForm, Dossier, Nominee, Role, Unit, User
+from .models.dossiers import PRE_SUBMISSION_STATES
 from .models.users import UNIT_SIDE_ROLES
 
 T = TypeVar("T")
@@ -49,11 +50,6 @@ def deciding_scope_clause(user: User, roles: set[str] | None):
     roots = [u for u in scopes if u.parent_id is None]
     upward = Dossier.award_form_id.in_(sa.select(AwardForm.id).where(AwardForm.authority_id.is_(None)))
     return sa.or_(by_authority, upward) if roots else by_authority
-
-
-# States a dossier can be in before it was ever submitted (``Dossier.submitted_dt`` is set by the
-# submit transition's snapshot and never cleared): a draft, or withdrawn before submitting.
-PRE_SUBMISSION_STATES = ("draft", "withdrawn")
 
 
 def never_submitted(dossier: Dossier) -> bool:

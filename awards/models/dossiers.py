@@ -16,6 +16,12 @@ from .units import Unit
 from .users import User
 
 
+# States a dossier can be in before it was ever submitted (``Dossier.submitted_dt`` is set by the
+# submit transition's snapshot and never cleared): a draft, or withdrawn before submitting. Such a
+# dossier is its unit's business only (awards/access.py, awards/rules/duplicates.py).
+PRE_SUBMISSION_STATES = ("draft", "withdrawn")
+
+
 class Dossier(Base):
     """One unit's submission in a round for one award form; its state is the workflow's."""
 

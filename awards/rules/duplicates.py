@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from workflows.messages import Msg
 
 from ..models import Dossier, Nominee, RecipientKind, Unit
+from ..models.dossiers import PRE_SUBMISSION_STATES
 
 FUZZY_CUTOFF = 90
 # Dossiers in these states are no longer proposals: their nominees are not compared.
@@ -147,7 +148,10 @@ def _candidates(session: Session, round_id: int, nominees: Sequence[Nominee], un
         .join(Nominee, Nominee.id == matches.c.id)
         .join(Dossier, Nominee.dossier_id == Dossier.id)
         .join(Unit, Dossier.unit_id == Unit.id)
-        .where(Dossier.round_id == round_id, Dossier.state.not_in(IGNORED_STATES))
+        .where(Dossier.round_id == round_id, Dossier.state.not_in(IGNORED_STATES),
+               # another unit's never-submitted draft is that unit's business, not a match to show
+               sa.or_(Dossier.submitted_dt.is_not(None), Dossier.state.not_in(PRE_SUBMISSION_STATES),
+                      Dossier.unit_id.in_(unit_ids)))
     )
     return [_Row(*r) for r in session.execute(stmt).all()]
 

@@ -178,7 +178,7 @@ def test_no_second_nomination_of_the_same_person_for_the_same_form(demo):
 def test_same_person_in_another_unit_is_only_a_warning(demo):
     d = f.make_dossier(nominees=0, complete=True)
     f.add_nominee(d, name="Nguyễn Văn An", citizen_id="037080001111")
-    other = f.make_dossier("SYT", complete=True)
+    other = f.make_dossier("SYT", state="submitted", complete=True)
     f.add_nominee(other, name="Nguyễn Văn An", citizen_id="037080001111")
     items = _items(d)
     assert items["eligibility"].ok

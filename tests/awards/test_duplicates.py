@@ -15,7 +15,7 @@ from tests import factories as f
 def two_units(ctx):
     f.load_demo()
     a = f.make_dossier("X-GIAVIEN")
-    b = f.make_dossier("SYT")
+    b = f.make_dossier("SYT", state="submitted")  # a unit sees other units' submitted dossiers only
     return a, b
 
 
@@ -97,3 +97,21 @@ def test_batch_flags_use_a_bounded_number_of_queries(two_units, count_queries):
         flags = flags_for_nominees(db.session, a.round_id, people)
     assert q["count"] <= 2
     assert all(any(fl.reason == NAME_BIRTH_YEAR for fl in flags[p.id]) for p in people)
+
+
+def test_another_units_unsubmitted_draft_is_not_shown(ctx):
+    """A draft is its unit's business until submitted: it is not matched against other units'
+    nominees (their clerks and the board would learn who it proposes), but it is matched within
+    its own unit, and once submitted it is matched everywhere."""
+    f.load_demo()
+    mine = f.make_dossier("X-GIAVIEN")
+    theirs = f.make_dossier("SYT")  # a draft
+    n = f.add_nominee(mine, name="Nguyễn Văn An", citizen_id="037080001111")
+    f.add_nominee(theirs, name="Nguyễn Văn An", citizen_id="037080001111")
+    assert _reasons(n) == set()
+    sibling = f.make_dossier("X-GIAVIEN", title="Hồ sơ thứ hai của xã")
+    f.add_nominee(sibling, name="Nguyễn Văn An", citizen_id="037080001111")
+    assert (CITIZEN_ID, True) in _reasons(n)
+    theirs.state, theirs.submitted_dt = "submitted", theirs.created_dt
+    db.session.flush()
+    assert len([fl for fl in duplicate_flags(db.session, n) if fl.reason == CITIZEN_ID]) == 2

@@ -330,7 +330,7 @@ def daily_digest(session: Session, *, now: datetime) -> str:
     ).all())
 
     def deciding(unit_id: int, form_id: int) -> str:
-        return authority_path.get(form_id) or "/" + paths[unit_id].strip("/").split("/", 1)[0] + "/"
+        return authority_path.get(form_id) or Unit.root_path(paths[unit_id])
 
     base_url = current_app.config.get("PUBLIC_BASE_URL")
     users = session.scalars(sa.select(User).where(User.active.is_(True)).order_by(User.id)).unique().all()

@@ -73,7 +73,7 @@ class Dossier(Base):
         authority = self.award_form.authority
         if authority is not None:
             return authority.unit.path
-        return "/" + self.unit.path.strip("/").split("/", 1)[0] + "/"
+        return Unit.root_path(self.unit.path)
 
 
 class Gender(StrEnum):

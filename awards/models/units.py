@@ -73,6 +73,11 @@ class Unit(Base):
     def is_active_on(self, day: date) -> bool:
         return self.valid_from <= day and (self.valid_to is None or self.valid_to >= day)
 
+    @staticmethod
+    def root_path(path: str) -> str:
+        """The materialised path of the top of the tree ``path`` lies in: "/1/" for "/1/4/9/"."""
+        return "/" + path.strip("/").split("/", 1)[0] + "/"
+
     def contains(self, other: "Unit") -> bool:
         return other.path.startswith(self.path)
 
